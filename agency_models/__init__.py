@@ -1,0 +1,25 @@
+"""agency-models: the database models, schemas and migrations of Agency OS."""
+
+from agency_models.base import *  # noqa: F403
+from agency_models.base import __all__ as _base_names
+from agency_models.exceptions import (
+    AgencyModelsError,
+    ConfigurationError,
+    DatabaseError,
+    DuplicateRecordError,
+    HardDeleteError,
+    TenantIsolationError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AgencyModelsError",
+    "ConfigurationError",
+    "DatabaseError",
+    "DuplicateRecordError",
+    "HardDeleteError",
+    "TenantIsolationError",
+    "__version__",
+    *_base_names,
+]

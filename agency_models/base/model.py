@@ -1,0 +1,138 @@
+"""The package's own SQLModel base, registry and ``MetaData``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import time
+from decimal import Decimal
+from enum import Enum
+from typing import Any, ClassVar, Self
+
+import sqlalchemy as sa
+from pydantic.config import ExtraValues
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.orm import registry
+from sqlmodel import SQLModel
+from sqlmodel.main import FieldInfoMetadata
+
+from agency_models.base.types import column_type
+
+NAMING_CONVENTION: Mapping[str, str] = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+"""Constraint and index names. A name given explicitly (``unique_lead_per_client``) is kept."""
+
+metadata = sa.MetaData(naming_convention=dict(NAMING_CONVENTION))
+"""Every table of agency-models, and nothing else: services' own models use their own."""
+
+mapper_registry = registry(metadata=metadata)
+
+
+class AgencyModel(SQLModel, registry=mapper_registry):
+    """Base of every model of the package, table or schema.
+
+    Column types follow the field annotations through :func:`column_type` (``str`` is ``text``,
+    datetimes ``timestamptz``, enums their named PostgreSQL type), and a field's Python default
+    also becomes its server default, so rows inserted by raw SQL get the same values.
+    Unknown input fields are rejected.
+    """
+
+    model_config = {"extra": "forbid", "ignored_types": (hybrid_property,)}
+    __mapper_args__: ClassVar[dict[str, Any]] = {"eager_defaults": True}
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        for field in cls.model_fields.values():
+            _complete_column_spec(field)
+
+    @classmethod
+    def model_validate(
+        cls,
+        obj: Any,
+        *,
+        strict: bool | None = None,
+        extra: ExtraValues | None = None,
+        from_attributes: bool | None = None,
+        context: Any | None = None,
+        by_alias: bool | None = None,
+        by_name: bool | None = None,
+        update: dict[str, Any] | None = None,
+    ) -> Self:
+        """Validate ``obj``: schemas go straight to pydantic (SQLModel's own path costs about
+        half the throughput), tables through SQLModel, which also accepts ``update``."""
+        if cls.model_config.get("table") or update is not None:
+            return super().model_validate(
+                obj, strict=strict, from_attributes=from_attributes, context=context, update=update
+            )
+        return super(SQLModel, cls).model_validate(
+            obj,
+            strict=strict,
+            extra=extra,
+            from_attributes=from_attributes,
+            context=context,
+            by_alias=by_alias,
+            by_name=by_name,
+        )
+
+
+def _complete_column_spec(field: FieldInfo) -> None:
+    spec = next((meta for meta in field.metadata if isinstance(meta, FieldInfoMetadata)), None)
+    if spec is None:
+        spec = FieldInfoMetadata()
+        field.metadata.append(spec)
+    if spec.sa_column is not PydanticUndefined:
+        return
+    if spec.sa_type is PydanticUndefined:
+        spec.sa_type = column_type(
+            field.annotation,
+            max_digits=_constraint(field, "max_digits"),
+            decimal_places=_constraint(field, "decimal_places"),
+        )
+    given_kwargs = spec.sa_column_kwargs
+    column_kwargs = dict(given_kwargs) if isinstance(given_kwargs, Mapping) else {}
+    if "server_default" not in column_kwargs:
+        server_default = _server_default(field)
+        if server_default is not None:
+            column_kwargs["server_default"] = server_default
+            spec.sa_column_kwargs = column_kwargs
+
+
+def _constraint(field: FieldInfo, name: str) -> Any:
+    values = (getattr(meta, name, None) for meta in field.metadata)
+    return next((value for value in values if value is not None), None)
+
+
+def _server_default(field: FieldInfo) -> str | sa.TextClause | None:
+    """The SQL default equal to the field's Python default, or None when it has none."""
+    if field.default_factory is dict:
+        return sa.text("'{}'::jsonb")
+    if field.default_factory is list:
+        return sa.text("'{}'") if _is_array(field) else sa.text("'[]'::jsonb")
+    default = field.default
+    if default is PydanticUndefined or default is None:
+        return None
+    if isinstance(default, Enum):
+        return str(default.value)
+    if isinstance(default, bool):
+        return sa.text("true" if default else "false")
+    if isinstance(default, (int, float, Decimal)):
+        return sa.text(str(default))
+    if isinstance(default, str):
+        return default
+    if isinstance(default, time):
+        return sa.text(f"'{default.isoformat()}'")
+    if isinstance(default, (list, tuple)) and _is_array(field):
+        return sa.text("'{" + ",".join(str(item) for item in default) + "}'")
+    return None
+
+
+def _is_array(field: FieldInfo) -> bool:
+    spec = next(meta for meta in field.metadata if isinstance(meta, FieldInfoMetadata))
+    return isinstance(spec.sa_type, sa.ARRAY)

@@ -1,0 +1,1 @@
+"""The tables of agency-models, one module per aggregate."""

@@ -1,0 +1,111 @@
+"""The base every factory of the package builds on."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Generic, TypeVar
+
+from polyfactory.exceptions import ConfigurationException
+from polyfactory.factories.pydantic_factory import ModelFactory
+from polyfactory.persistence import AsyncPersistenceProtocol
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agency_models.base import AgencyModel, Email
+
+T = TypeVar("T", bound=AgencyModel)
+
+_email_numbers = itertools.count(1)
+
+
+class _BoundSession:
+    session: AsyncSession | None = None
+
+
+def current_session() -> AsyncSession:
+    """The session factories persist through (see :func:`bind_factories`)."""
+    if _BoundSession.session is None:
+        raise ConfigurationException(
+            "no session bound to the factories: use the agency_session fixture, or wrap the "
+            "calls in factories.bind_factories(session)"
+        )
+    return _BoundSession.session
+
+
+@contextmanager
+def bind_factories(session: AsyncSession) -> Iterator[AsyncSession]:
+    """Make every factory's ``create_async`` persist through ``session`` inside the block."""
+    previous, _BoundSession.session = _BoundSession.session, session
+    try:
+        yield session
+    finally:
+        _BoundSession.session = previous
+
+
+class SessionPersistence(AsyncPersistenceProtocol[Any]):
+    """Adds built rows to the bound session and flushes, so the test's transaction owns them."""
+
+    async def save(self, data: Any) -> Any:
+        session = current_session()
+        session.add(data)
+        await session.flush()
+        return data
+
+    async def save_many(self, data: list[Any]) -> list[Any]:
+        session = current_session()
+        session.add_all(data)
+        await session.flush()
+        return data
+
+
+def unique_email() -> str:
+    """A realistic address that no other call in this process returns."""
+    user = ModelFactory.__faker__.user_name()
+    domain = ModelFactory.__faker__.domain_name()
+    return f"{user}.{next(_email_numbers)}@{domain}".lower()
+
+
+class AgencyFactory(ModelFactory[T], Generic[T]):
+    """Builds valid rows and schemas of agency-models.
+
+    * A field with a default keeps it: ``deleted_at`` stays None, server-owned columns
+      (``created_at``, ``updated_at``) are left to the server, ids come from the model.
+    * Datetimes are timezone-aware (UTC); emails are realistic and unique.
+    * ``create_async`` persists through the bound session (flush, no commit) and first creates
+      the parents listed in ``__parents__`` that were not given, in the same tenant.
+    """
+
+    __is_base_factory__ = True
+    __use_defaults__ = True
+    __check_model__ = False
+    __async_persistence__ = SessionPersistence()
+    __parents__: ClassVar[Mapping[str, type[AgencyFactory[Any]]]] = {}
+    """Foreign key field -> factory of the row it references, created on ``create_async``
+    when the field is not given (in the child's tenant, ``client_id``, when both have one)."""
+
+    @classmethod
+    def get_provider_map(cls) -> dict[Any, Callable[[], Any]]:
+        return {
+            **super().get_provider_map(),
+            datetime: lambda: cls.__faker__.date_time_between("-2y", "now", tzinfo=UTC),
+            Email: unique_email,
+        }
+
+    @classmethod
+    async def create_async(cls, **kwargs: Any) -> T:
+        for field, factory in cls.__parents__.items():
+            if kwargs.get(field) is None:
+                tenant = _tenant_of(kwargs, factory)
+                parent = await factory.create_async(**tenant)
+                kwargs[field] = parent.id
+                if "client_id" in cls.__model__.model_fields and "client_id" not in kwargs:
+                    kwargs["client_id"] = getattr(parent, "client_id", parent.id)
+        return await super().create_async(**kwargs)
+
+
+def _tenant_of(kwargs: Mapping[str, Any], factory: type[AgencyFactory[Any]]) -> dict[str, Any]:
+    if "client_id" in kwargs and "client_id" in factory.__model__.model_fields:
+        return {"client_id": kwargs["client_id"]}
+    return {}

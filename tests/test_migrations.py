@@ -1,0 +1,184 @@
+"""The Alembic history: upgrade, full downgrade, drift check, enum labels, concurrency, wheel."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import URL
+
+from agency_models import migrations
+from agency_models.enums import PG_ENUMS
+from agency_models.exceptions import SchemaDriftError, UnknownRevisionError
+from factories.testdb import create_database, drop_database, libpq_dsn
+from tests.helpers import column, query
+
+REPO = Path(__file__).resolve().parents[1]
+
+OWN_OBJECTS = """
+SELECT 'table ' || table_schema || '.' || table_name FROM information_schema.tables
+    WHERE table_schema NOT IN ('pg_catalog', 'information_schema')
+UNION ALL SELECT 'type ' || typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+    WHERE nspname = 'public' AND typtype = 'e'
+UNION ALL SELECT 'function ' || nspname || '.' || proname FROM pg_proc p
+    JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE nspname NOT IN ('pg_catalog', 'information_schema')
+UNION ALL SELECT 'schema ' || nspname FROM pg_namespace
+    WHERE nspname NOT IN ('public', 'information_schema') AND nspname NOT LIKE 'pg\\_%'
+"""
+
+
+@pytest.fixture
+def empty_database() -> Iterator[URL]:
+    url = create_database()
+    try:
+        yield url
+    finally:
+        drop_database(url)
+
+
+def test_upgrade_then_downgrade_to_base_leaves_nothing_then_upgrades_again(empty_database):
+    migrations.upgrade(empty_database)
+    assert migrations.current(empty_database) == migrations.head()
+    migrated = set(column(empty_database, OWN_OBJECTS))
+    assert {"schema agency_private", "function agency_private.set_updated_at"} <= migrated
+
+    migrations.downgrade(empty_database, "base")
+
+    assert migrations.current(empty_database) is None
+    assert set(column(empty_database, OWN_OBJECTS)) == {"table public.agency_models_version"}
+    assert query(empty_database, "SELECT * FROM agency_models_version") == []
+
+    migrations.upgrade(empty_database)
+    assert set(column(empty_database, OWN_OBJECTS)) == migrated
+    migrations.check(empty_database)
+
+
+def test_history_has_one_head_and_every_revision_downgrades():
+    script = ScriptDirectory(str(migrations.script_location()))
+    assert len(script.get_heads()) == 1
+    for revision in script.walk_revisions():
+        source = Path(revision.path).read_text()
+        assert "def downgrade() -> None:" in source
+        assert "\n    pass\n" not in source.split("def downgrade() -> None:")[1]
+
+
+def test_migrated_database_has_no_drift(agency_db_url):
+    migrations.check(agency_db_url)
+
+
+def test_check_reports_enum_labels_missing_from_the_database(empty_database):
+    migrations.upgrade(empty_database)
+    query(empty_database, "ALTER TYPE lead_status RENAME VALUE 'bounced' TO 'gone'")
+    with pytest.raises(SchemaDriftError, match="lead_status"):
+        migrations.check(empty_database)
+
+
+def test_enum_types_store_the_python_values_in_order(agency_db_url):
+    rows = query(
+        agency_db_url,
+        "SELECT t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder) AS labels "
+        "FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid GROUP BY t.typname",
+    )
+    in_database = {row["typname"]: list(row["labels"]) for row in rows}
+    for enum in PG_ENUMS:
+        assert in_database[enum.__pg_type__] == [member.value for member in enum], enum.__name__
+
+
+AGENCY_MODELS = str(Path(sys.executable).with_name("agency-models"))
+
+
+def _cli(*args: str, env: dict[str, str] | None = None):
+    return subprocess.run(
+        [AGENCY_MODELS, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=300,
+        check=False,
+    )
+
+
+def test_concurrent_upgrades_apply_each_revision_once(empty_database):
+    url = libpq_dsn(empty_database)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda _: _cli("db", "--url", url, "upgrade"), range(8)))
+
+    assert [result.returncode for result in results] == [0] * 8, [r.stderr for r in results]
+    applied = sum(result.stderr.count("Running upgrade  -> 001") for result in results)
+    assert applied == 1
+    assert migrations.current(empty_database) == migrations.head()
+    assert column(empty_database, "SELECT count(*) FROM agency_models_version") == [1]
+
+
+def test_a_database_from_a_newer_release_is_refused_clearly(empty_database):
+    migrations.upgrade(empty_database)
+    query(empty_database, "UPDATE agency_models_version SET version_num = '999'")
+
+    with pytest.raises(UnknownRevisionError, match="999"):
+        migrations.upgrade(empty_database)
+    result = _cli("db", "--url", libpq_dsn(empty_database), "upgrade")
+
+    assert result.returncode == 2
+    assert "revision 999" in result.stderr
+    assert "newer release" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_reports_a_missing_database_url_without_a_traceback():
+    result = _cli("db", "current", env={"DATABASE_URL": "", "DATABASE_DIRECT_URL": ""})
+    assert result.returncode == 2
+    assert "DATABASE_URL" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_the_built_wheel_migrates_an_empty_database_without_a_checkout(empty_database, tmp_path):
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(REPO)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    (wheel,) = dist.glob("agency_models-*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    subprocess.run(
+        [str(venv / "bin" / "pip"), "install", "--quiet", str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    installed = subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            "-c",
+            "import agency_models.migrations as m; print(m.script_location())",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    ).stdout.strip()
+    assert installed.startswith(str(venv)), installed
+
+    env = {"DATABASE_URL": libpq_dsn(empty_database), "PYTHONPATH": ""}
+    result = subprocess.run(
+        [str(venv / "bin" / "agency-models"), "db", "upgrade"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, **env},
+        timeout=300,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert migrations.current(empty_database) == migrations.head()
