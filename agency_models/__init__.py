@@ -10,6 +10,8 @@ from agency_models.exceptions import (
     HardDeleteError,
     TenantIsolationError,
 )
+from agency_models.models import *  # noqa: F403
+from agency_models.models import __all__ as _model_names
 
 __version__ = "0.1.0"
 
@@ -22,4 +24,5 @@ __all__ = [
     "TenantIsolationError",
     "__version__",
     *_base_names,
+    *_model_names,
 ]

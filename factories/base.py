@@ -13,11 +13,11 @@ from polyfactory.factories.pydantic_factory import ModelFactory
 from polyfactory.persistence import AsyncPersistenceProtocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agency_models.base import AgencyModel, Email
+from agency_models.base import AgencyModel, Domain, Email, WebUrl
 
 T = TypeVar("T", bound=AgencyModel)
 
-_email_numbers = itertools.count(1)
+_unique_numbers = itertools.count(1)
 
 
 class _BoundSession:
@@ -64,7 +64,17 @@ def unique_email() -> str:
     """A realistic address that no other call in this process returns."""
     user = ModelFactory.__faker__.user_name()
     domain = ModelFactory.__faker__.domain_name()
-    return f"{user}.{next(_email_numbers)}@{domain}".lower()
+    return f"{user}.{next(_unique_numbers)}@{domain}".lower()
+
+
+def unique_domain() -> str:
+    """A realistic domain name that no other call in this process returns."""
+    word = ModelFactory.__faker__.domain_word()
+    return f"{word}-{next(_unique_numbers)}.{ModelFactory.__faker__.tld()}".lower()
+
+
+def web_url() -> str:
+    return str(ModelFactory.__faker__.url())
 
 
 class AgencyFactory(ModelFactory[T], Generic[T]):
@@ -74,7 +84,9 @@ class AgencyFactory(ModelFactory[T], Generic[T]):
       (``created_at``, ``updated_at``) are left to the server, ids come from the model.
     * Datetimes are timezone-aware (UTC); emails are realistic and unique.
     * ``create_async`` persists through the bound session (flush, no commit) and first creates
-      the parents listed in ``__parents__`` that were not given, in the same tenant.
+      the parents listed in ``__parents__`` that were not given, in the same tenant; the
+      references a parent already has (its ``client_id``, ``campaign_id``, …) are reused, so a
+      new activity's lead, campaign and client all agree.
     """
 
     __is_base_factory__ = True
@@ -91,21 +103,30 @@ class AgencyFactory(ModelFactory[T], Generic[T]):
             **super().get_provider_map(),
             datetime: lambda: cls.__faker__.date_time_between("-2y", "now", tzinfo=UTC),
             Email: unique_email,
+            Domain: unique_domain,
+            WebUrl: web_url,
         }
 
     @classmethod
     async def create_async(cls, **kwargs: Any) -> T:
+        fields = cls.__model__.model_fields
         for field, factory in cls.__parents__.items():
-            if kwargs.get(field) is None:
-                tenant = _tenant_of(kwargs, factory)
-                parent = await factory.create_async(**tenant)
-                kwargs[field] = parent.id
-                if "client_id" in cls.__model__.model_fields and "client_id" not in kwargs:
-                    kwargs["client_id"] = getattr(parent, "client_id", parent.id)
+            if kwargs.get(field) is not None:
+                continue
+            parent_fields = factory.__model__.model_fields
+            inherited = {
+                name: kwargs[name]
+                for name in ("client_id",)
+                if name in kwargs and name in parent_fields
+            }
+            parent = await factory.create_async(**inherited)
+            kwargs[field] = parent.id
+            for name in fields.keys() & parent_fields.keys():
+                if name.endswith("_id") and kwargs.get(name) is None:
+                    kwargs[name] = getattr(parent, name)
         return await super().create_async(**kwargs)
 
-
-def _tenant_of(kwargs: Mapping[str, Any], factory: type[AgencyFactory[Any]]) -> dict[str, Any]:
-    if "client_id" in kwargs and "client_id" in factory.__model__.model_fields:
-        return {"client_id": kwargs["client_id"]}
-    return {}
+    @classmethod
+    async def create_batch_async(cls, size: int, **kwargs: Any) -> list[T]:
+        """``size`` rows, persisted one after another (each gets its own parents unless given)."""
+        return [await cls.create_async(**kwargs) for _ in range(size)]

@@ -1,20 +1,29 @@
 """The layer every model builds on: base class, metadata, mixins, value types and enums."""
 
+from agency_models.base.checks import field_checks
 from agency_models.base.mixins import (
+    CreatedAtMixin,
     SoftDeleteMixin,
     TenantMixin,
     TimestampMixin,
     UUIDMixin,
     tenant_key,
+    tenant_reference,
 )
 from agency_models.base.model import NAMING_CONVENTION, AgencyModel, mapper_registry, metadata
+from agency_models.base.relationships import relationship
 from agency_models.base.types import (
+    DOMAIN_PATTERN,
     EMAIL_PATTERN,
     JSONB,
     TIMESTAMPTZ,
+    URL_PATTERN,
     AwareDateTime,
     AwareDatetime,
+    Domain,
     Email,
+    NormalizedText,
+    WebUrl,
     column_type,
     pg_enum,
 )
@@ -22,22 +31,31 @@ from agency_models.enums import *  # noqa: F403
 from agency_models.enums import __all__ as _enum_names
 
 __all__ = [
+    "DOMAIN_PATTERN",
     "EMAIL_PATTERN",
     "JSONB",
     "NAMING_CONVENTION",
     "TIMESTAMPTZ",
+    "URL_PATTERN",
     "AgencyModel",
     "AwareDateTime",
     "AwareDatetime",
+    "CreatedAtMixin",
+    "Domain",
     "Email",
+    "NormalizedText",
     "SoftDeleteMixin",
     "TenantMixin",
     "TimestampMixin",
     "UUIDMixin",
+    "WebUrl",
     "column_type",
+    "field_checks",
     "mapper_registry",
     "metadata",
     "pg_enum",
+    "relationship",
     "tenant_key",
+    "tenant_reference",
     *_enum_names,
 ]

@@ -25,16 +25,21 @@ class UUIDMixin(AgencyModel):
     )
 
 
-class TimestampMixin(AgencyModel):
-    """``created_at`` and ``updated_at``, set by the server.
-
-    A trigger keeps ``updated_at`` current for every writer, ORM or not; the ORM reads both
-    back with ``RETURNING``, so they are never stale after a flush.
-    """
+class CreatedAtMixin(AgencyModel):
+    """``created_at``, set by the server when the row is inserted (read back with ``RETURNING``)."""
 
     created_at: AwareDatetime = Field(
         default=None, sa_column_kwargs={"server_default": sa.func.now()}
     )
+
+
+class TimestampMixin(CreatedAtMixin):
+    """``created_at`` and ``updated_at``, set by the server.
+
+    A trigger keeps ``updated_at`` current for every writer, ORM or not; the ORM reads it back
+    with ``RETURNING``, so it is never stale after a flush.
+    """
+
     updated_at: AwareDatetime = Field(
         default=None,
         sa_column_kwargs={"server_default": sa.func.now(), "server_onupdate": sa.FetchedValue()},
@@ -76,3 +81,18 @@ class TenantMixin(AgencyModel):
 def tenant_key() -> sa.UniqueConstraint:
     """``UNIQUE (client_id, id)`` of a tenant table (a fresh object for each table)."""
     return sa.UniqueConstraint("client_id", "id")
+
+
+def tenant_reference(
+    column: str, target: str, *, on_delete: str | None = None
+) -> sa.ForeignKeyConstraint:
+    """``FOREIGN KEY (client_id, column) REFERENCES target (client_id, id)``: the referenced row
+    must belong to the same tenant, whatever writes the row.
+
+    ``on_delete`` defaults to NO ACTION; ``"SET NULL"`` clears only ``column`` (PostgreSQL 15),
+    never ``client_id``.
+    """
+    action = f"SET NULL ({column})" if on_delete == "SET NULL" else on_delete
+    return sa.ForeignKeyConstraint(
+        ["client_id", column], [f"{target}.client_id", f"{target}.id"], ondelete=action
+    )

@@ -9,7 +9,7 @@ import types
 import uuid
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Union, get_args, get_origin
 
 import sqlalchemy as sa
 from pydantic import AwareDatetime as _PydanticAwareDatetime
@@ -27,40 +27,87 @@ EMAIL_PATTERN = (
     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
 )
 """The WHATWG "valid email address" grammar, with at least one dot in the domain."""
+DOMAIN_PATTERN = r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
+URL_PATTERN = (
+    r"^(?:[Hh][Tt][Tt][Pp][Ss]?://)?(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+    r"[A-Za-z]{2,63}(?::[0-9]{1,5})?(?:[/?#][^\s]*)?$"
+)
+"""A web address, with or without its ``http(s)://`` scheme (as scraped data often is)."""
+
+
+class NormalizedText:
+    """Text validated by one pattern inside pydantic-core, with no Python per value.
+
+    Subclasses set the pattern, the longest accepted value, whether values are lower-cased,
+    and the error reported for anything else. Validated values are plain ``str``; surrounding
+    white space is removed. Lower-cased types get a database CHECK keeping stored values
+    trimmed and lower-case.
+    """
+
+    pattern: ClassVar[str]
+    max_length: ClassVar[int]
+    lower_case: ClassVar[bool]
+    error_type: ClassVar[str]
+    error_message: ClassVar[str]
+    json_format: ClassVar[str]
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.custom_error_schema(
+            core_schema.str_schema(
+                strip_whitespace=True,
+                to_lower=cls.lower_case,
+                max_length=cls.max_length,
+                pattern=cls.pattern,
+            ),
+            custom_error_type=cls.error_type,
+            custom_error_message=cls.error_message,
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": "string", "format": cls.json_format, "maxLength": cls.max_length}
 
 
 if TYPE_CHECKING:
     Email = Annotated[str, ...]
+    Domain = Annotated[str, ...]
+    WebUrl = Annotated[str, ...]
 else:
 
-    class Email:
-        """An email address: trimmed, lower-cased and checked against :data:`EMAIL_PATTERN`.
+    class Email(NormalizedText):
+        """An email address, lower-cased; every email column uses this type."""
 
-        Every email field uses this type (validated entirely inside pydantic-core, no Python per
-        value); the database backs it with a CHECK that stored values are lower-case and
-        trimmed. Validated values are plain ``str``.
-        """
+        pattern = EMAIL_PATTERN
+        max_length = 254
+        lower_case = True
+        error_type = "email"
+        error_message = "value is not a valid email address"
+        json_format = "email"
 
-        @classmethod
-        def __get_pydantic_core_schema__(
-            cls, source: Any, handler: GetCoreSchemaHandler
-        ) -> core_schema.CoreSchema:
-            return core_schema.custom_error_schema(
-                core_schema.str_schema(
-                    strip_whitespace=True,
-                    to_lower=True,
-                    max_length=254,
-                    pattern=EMAIL_PATTERN,
-                ),
-                custom_error_type="email",
-                custom_error_message="value is not a valid email address",
-            )
+    class Domain(NormalizedText):
+        """An internet domain name such as ``acme.com.au``, lower-cased."""
 
-        @classmethod
-        def __get_pydantic_json_schema__(
-            cls, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
-        ) -> JsonSchemaValue:
-            return {"type": "string", "format": "email", "maxLength": 254}
+        pattern = DOMAIN_PATTERN
+        max_length = 253
+        lower_case = True
+        error_type = "domain"
+        error_message = "value is not a valid domain name"
+        json_format = "hostname"
+
+    class WebUrl(NormalizedText):
+        """A web address (:data:`URL_PATTERN`), kept as given apart from surrounding space."""
+
+        pattern = URL_PATTERN
+        max_length = 2048
+        lower_case = False
+        error_type = "url"
+        error_message = "value is not a valid web address"
+        json_format = "uri"
 
 
 AwareDatetime = Annotated[datetime, _PydanticAwareDatetime]
@@ -102,7 +149,7 @@ def pg_enum(enum: type[PgEnum]) -> sa.Enum:
 
 
 _SCALAR_TYPES: dict[Any, sa.types.TypeEngine[Any]] = {
-    Email: sa.Text(),
+    NormalizedText: sa.Text(),
     bool: sa.Boolean(),
     int: sa.Integer(),
     float: sa.Double(),
@@ -116,7 +163,7 @@ _SCALAR_TYPES: dict[Any, sa.types.TypeEngine[Any]] = {
 }
 
 
-def _unwrap(annotation: Any) -> Any:
+def unwrap(annotation: Any) -> Any:
     """Strip ``Annotated`` and ``X | None`` down to the value type."""
     while True:
         origin = get_origin(annotation)
@@ -140,10 +187,10 @@ def column_type(
     arrays, :class:`PgEnum` subclasses their named ENUM type. A field's explicit ``sa_type``
     always wins over this mapping.
     """
-    value_type = _unwrap(annotation)
+    value_type = unwrap(annotation)
     origin = get_origin(value_type)
     if origin in (list, tuple, set, frozenset):
-        (item,) = {_unwrap(arg) for arg in get_args(value_type) if arg is not Ellipsis} or {Any}
+        (item,) = {unwrap(arg) for arg in get_args(value_type) if arg is not Ellipsis} or {Any}
         if (
             item is Any
             or get_origin(item) is dict

@@ -1,0 +1,330 @@
+"""clients_users_memberships
+
+Clients (the tenants), users and memberships, with the row-level-security helper functions
+every tenant policy uses: the requesting user's clients (by membership role), their teammates,
+and whether they are a platform admin.
+
+Revision ID: 002
+Revises: 001
+Create Date: 2026-11-25
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+from agency_models.migrations import ddl
+
+revision: str = "002"
+down_revision: str | None = "001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+CREATE_HELPER_FUNCTIONS = (
+    """
+CREATE FUNCTION agency_private.current_user_client_ids(roles public.membership_role[])
+RETURNS SETOF uuid
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
+AS $$
+    SELECT m.client_id
+    FROM public.memberships m
+    WHERE m.user_id = (SELECT auth.uid()) AND m.deleted_at IS NULL AND m.role = ANY (roles)
+$$
+""",
+    """
+CREATE FUNCTION agency_private.current_user_teammate_ids()
+RETURNS SETOF uuid
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
+AS $$
+    SELECT DISTINCT teammate.user_id
+    FROM public.memberships own
+    JOIN public.memberships teammate
+        ON teammate.client_id = own.client_id AND teammate.deleted_at IS NULL
+    WHERE own.user_id = (SELECT auth.uid()) AND own.deleted_at IS NULL
+$$
+""",
+    """
+CREATE FUNCTION agency_private.current_user_is_platform_admin()
+RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
+AS $$
+    SELECT coalesce(
+        (SELECT u.is_platform_admin FROM public.users u WHERE u.id = (SELECT auth.uid())),
+        false
+    )
+$$
+""",
+)
+
+HELPER_FUNCTIONS = (
+    "agency_private.current_user_client_ids(public.membership_role[])",
+    "agency_private.current_user_teammate_ids()",
+    "agency_private.current_user_is_platform_admin()",
+)
+
+USER_EDITABLE_COLUMNS = (
+    "email, full_name, avatar_url, timezone, notification_email, notification_sms"
+)
+"""What a user may write in their own profile: everything but ``is_platform_admin``."""
+
+
+def upgrade() -> None:
+    op.create_table(
+        "users",
+        sa.Column("id", sa.Uuid(), server_default=sa.text("gen_random_uuid()"), nullable=False),
+        sa.Column("email", sa.Text(), nullable=False),
+        sa.Column("full_name", sa.Text(), nullable=True),
+        sa.Column("avatar_url", sa.Text(), nullable=True),
+        sa.Column("timezone", sa.Text(), server_default="Australia/Sydney", nullable=False),
+        sa.Column(
+            "notification_email", sa.Boolean(), server_default=sa.text("true"), nullable=False
+        ),
+        sa.Column(
+            "notification_sms", sa.Boolean(), server_default=sa.text("false"), nullable=False
+        ),
+        sa.Column(
+            "is_platform_admin", sa.Boolean(), server_default=sa.text("false"), nullable=False
+        ),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.Column(
+            "updated_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.CheckConstraint("email = lower(btrim(email))", name=op.f("ck_users_email_normalized")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
+    )
+    op.create_index(op.f("ix_users_email"), "users", ["email"], unique=False)
+    op.create_table(
+        "clients",
+        sa.Column("id", sa.Uuid(), server_default=sa.text("gen_random_uuid()"), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column(
+            "tier",
+            postgresql.ENUM(name="tier_type", create_type=False),
+            server_default="ignition",
+            nullable=False,
+        ),
+        sa.Column(
+            "subscription_status",
+            postgresql.ENUM(name="subscription_status", create_type=False),
+            server_default="trialing",
+            nullable=False,
+        ),
+        sa.Column(
+            "credits_remaining", sa.Integer(), server_default=sa.text("1250"), nullable=False
+        ),
+        sa.Column(
+            "default_permission_mode",
+            postgresql.ENUM(name="permission_mode", create_type=False),
+            server_default="co_pilot",
+            nullable=False,
+        ),
+        sa.Column("paused_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("pause_reason", sa.Text(), nullable=True),
+        sa.Column("paused_by_user_id", sa.Uuid(), nullable=True),
+        sa.Column("digest_enabled", sa.Boolean(), server_default=sa.text("true"), nullable=False),
+        sa.Column("digest_frequency", sa.Text(), server_default="daily", nullable=False),
+        sa.Column("digest_send_hour", sa.Integer(), server_default=sa.text("7"), nullable=False),
+        sa.Column("digest_timezone", sa.Text(), server_default="Australia/Sydney", nullable=False),
+        sa.Column(
+            "digest_recipients",
+            postgresql.JSONB(none_as_null=True, astext_type=sa.Text()),
+            server_default=sa.text("'[]'::jsonb"),
+            nullable=False,
+        ),
+        sa.Column("stripe_customer_id", sa.Text(), nullable=True),
+        sa.Column("stripe_subscription_id", sa.Text(), nullable=True),
+        sa.Column("website_url", sa.Text(), nullable=True),
+        sa.Column("company_description", sa.Text(), nullable=True),
+        sa.Column("services_offered", postgresql.ARRAY(sa.Text()), nullable=True),
+        sa.Column("years_in_business", sa.Integer(), nullable=True),
+        sa.Column("team_size", sa.Integer(), nullable=True),
+        sa.Column("value_proposition", sa.Text(), nullable=True),
+        sa.Column("default_offer", sa.Text(), nullable=True),
+        sa.Column("icp_industries", postgresql.ARRAY(sa.Text()), nullable=True),
+        sa.Column("icp_company_sizes", postgresql.ARRAY(sa.Text()), nullable=True),
+        sa.Column("icp_revenue_range", sa.Text(), nullable=True),
+        sa.Column("icp_locations", postgresql.ARRAY(sa.Text()), nullable=True),
+        sa.Column("icp_titles", postgresql.ARRAY(sa.Text()), nullable=True),
+        sa.Column("icp_pain_points", postgresql.ARRAY(sa.Text()), nullable=True),
+        sa.Column("icp_keywords", postgresql.ARRAY(sa.Text()), nullable=True),
+        sa.Column("icp_exclusions", postgresql.ARRAY(sa.Text()), nullable=True),
+        sa.Column("icp_confirmed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column(
+            "als_weights",
+            postgresql.JSONB(none_as_null=True, astext_type=sa.Text()),
+            server_default=sa.text("'{}'::jsonb"),
+            nullable=False,
+        ),
+        sa.Column(
+            "branding",
+            postgresql.JSONB(none_as_null=True, astext_type=sa.Text()),
+            server_default=sa.text("'{}'::jsonb"),
+            nullable=False,
+        ),
+        sa.Column("credits_reset_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_digest_sent_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("icp_extracted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("icp_extraction_source", sa.Text(), nullable=True),
+        sa.Column("icp_extraction_job_id", sa.Uuid(), nullable=True),
+        sa.Column(
+            "als_learned_weights",
+            postgresql.JSONB(none_as_null=True, astext_type=sa.Text()),
+            nullable=True,
+        ),
+        sa.Column("als_weights_updated_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column(
+            "conversion_sample_count", sa.Integer(), server_default=sa.text("0"), nullable=False
+        ),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.Column(
+            "updated_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.CheckConstraint(
+            "conversion_sample_count >= 0", name=op.f("ck_clients_conversion_sample_count_range")
+        ),
+        sa.CheckConstraint(
+            "credits_remaining >= 0", name=op.f("ck_clients_credits_remaining_range")
+        ),
+        sa.CheckConstraint(
+            "digest_send_hour >= 0 AND digest_send_hour <= 23",
+            name=op.f("ck_clients_digest_send_hour_range"),
+        ),
+        sa.CheckConstraint("team_size >= 0", name=op.f("ck_clients_team_size_range")),
+        sa.CheckConstraint(
+            "years_in_business >= 0", name=op.f("ck_clients_years_in_business_range")
+        ),
+        sa.ForeignKeyConstraint(
+            ["paused_by_user_id"],
+            ["users.id"],
+            name=op.f("fk_clients_paused_by_user_id_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_clients")),
+    )
+    op.create_index(
+        op.f("ix_clients_paused_by_user_id"), "clients", ["paused_by_user_id"], unique=False
+    )
+    op.create_table(
+        "memberships",
+        sa.Column("id", sa.Uuid(), server_default=sa.text("gen_random_uuid()"), nullable=False),
+        sa.Column("client_id", sa.Uuid(), nullable=False),
+        sa.Column(
+            "role",
+            postgresql.ENUM(name="membership_role", create_type=False),
+            server_default="member",
+            nullable=False,
+        ),
+        sa.Column("invited_email", sa.Text(), nullable=True),
+        sa.Column("accepted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("invited_by", sa.Uuid(), nullable=True),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.Column(
+            "updated_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.CheckConstraint(
+            "invited_email = lower(btrim(invited_email))",
+            name=op.f("ck_memberships_invited_email_normalized"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["client_id"],
+            ["clients.id"],
+            name=op.f("fk_memberships_client_id_clients"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["invited_by"],
+            ["users.id"],
+            name=op.f("fk_memberships_invited_by_users"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_memberships_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_memberships")),
+        sa.UniqueConstraint("client_id", "id", name=op.f("uq_memberships_client_id_id")),
+    )
+    op.create_index(op.f("ix_memberships_invited_by"), "memberships", ["invited_by"], unique=False)
+    op.create_index(op.f("ix_memberships_user_id"), "memberships", ["user_id"], unique=False)
+    op.create_index(
+        "unique_membership",
+        "memberships",
+        ["user_id", "client_id"],
+        unique=True,
+        postgresql_where=sa.text("deleted_at IS NULL"),
+    )
+
+    for statement in CREATE_HELPER_FUNCTIONS:
+        op.execute(statement)
+    for function in HELPER_FUNCTIONS:
+        op.execute(f"REVOKE ALL ON FUNCTION {function} FROM PUBLIC, anon")
+        op.execute(f"GRANT EXECUTE ON FUNCTION {function} TO authenticated, service_role")
+    op.execute("GRANT USAGE ON SCHEMA agency_private TO authenticated, service_role")
+
+    for table in ("users", "clients", "memberships"):
+        ddl.add_updated_at_trigger(table)
+        ddl.enable_row_level_security(table)
+
+    op.execute("GRANT SELECT ON users TO anon, authenticated")
+    op.execute(f"GRANT INSERT (id, {USER_EDITABLE_COLUMNS}) ON users TO authenticated")
+    op.execute(f"GRANT UPDATE ({USER_EDITABLE_COLUMNS}) ON users TO authenticated")
+    op.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON users TO service_role")
+    own_profile = "id = (SELECT auth.uid())"
+    ddl.create_policy(
+        "users",
+        "SELECT",
+        using=f"{own_profile} OR id IN (SELECT agency_private.current_user_teammate_ids())",
+    )
+    ddl.create_policy("users", "INSERT", check=own_profile)
+    ddl.create_policy("users", "UPDATE", using=own_profile, check=own_profile)
+
+    ddl.grant_api_access("clients")
+    ddl.create_policy("clients", "SELECT", using=f"id IN {ddl.client_ids_with(ddl.EVERY_ROLE)}")
+    managed = f"id IN {ddl.client_ids_with(ddl.MANAGER_ROLES)}"
+    ddl.create_policy("clients", "UPDATE", using=managed, check=managed)
+    ddl.create_policy("clients", "DELETE", using=f"id IN {ddl.client_ids_with('{owner}')}")
+
+    ddl.grant_api_access("memberships")
+    member = f"client_id IN {ddl.client_ids_with(ddl.EVERY_ROLE)}"
+    manager = f"client_id IN {ddl.client_ids_with(ddl.MANAGER_ROLES)}"
+    ddl.create_policy("memberships", "SELECT", using=member)
+    ddl.create_policy("memberships", "INSERT", check=manager)
+    ddl.create_policy("memberships", "UPDATE", using=manager, check=manager)
+    ddl.create_policy("memberships", "DELETE", using=manager)
+
+
+def downgrade() -> None:
+    op.drop_table("memberships")
+    op.drop_table("clients")
+    op.drop_table("users")
+    for function in reversed(HELPER_FUNCTIONS):
+        op.execute(f"DROP FUNCTION {function}")
+    op.execute("REVOKE USAGE ON SCHEMA agency_private FROM authenticated, service_role")
