@@ -5,6 +5,7 @@ from agency_models.base import __all__ as _base_names
 from agency_models.exceptions import (
     AgencyModelsError,
     ConfigurationError,
+    ConstraintViolationError,
     DatabaseError,
     DuplicateRecordError,
     HardDeleteError,
@@ -18,6 +19,7 @@ __version__ = "0.1.0"
 __all__ = [
     "AgencyModelsError",
     "ConfigurationError",
+    "ConstraintViolationError",
     "DatabaseError",
     "DuplicateRecordError",
     "HardDeleteError",

@@ -15,11 +15,11 @@ class DatabaseError(AgencyModelsError):
     """The database refused an operation; the original driver error is ``__cause__``."""
 
 
-class DuplicateRecordError(DatabaseError):
-    """A write violated a unique constraint or unique index.
+class ConstraintViolationError(DatabaseError):
+    """A write broke a rule the database enforces: a CHECK, a foreign key, NOT NULL.
 
-    ``constraint`` names the constraint (for example ``unique_lead_per_client``); ``detail`` is
-    PostgreSQL's detail line, which quotes the conflicting values and so is kept out of the
+    ``constraint`` names the constraint (for example ``ck_leads_als_score_range``); ``detail`` is
+    PostgreSQL's detail line, which quotes the offending values and so is kept out of the
     message (and out of logs that print it).
     """
 
@@ -29,6 +29,11 @@ class DuplicateRecordError(DatabaseError):
         super().__init__(message)
         self.constraint = constraint
         self.detail = detail
+
+
+class DuplicateRecordError(ConstraintViolationError):
+    """A write violated a unique constraint or unique index (such as
+    ``unique_lead_per_client``)."""
 
 
 class HardDeleteError(AgencyModelsError):

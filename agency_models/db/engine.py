@@ -9,7 +9,7 @@ from sqlalchemy.engine import URL, ExceptionContext
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from agency_models.db.config import database_url
-from agency_models.exceptions import DuplicateRecordError
+from agency_models.exceptions import ConstraintViolationError, DuplicateRecordError
 
 POOL_OPTIONS: dict[str, Any] = {
     "pool_size": 5,
@@ -25,8 +25,6 @@ POOLER_SAFE_CONNECT_ARGS: dict[str, Any] = {
 }
 """No named prepared statements on either side, so a transaction pooler (Supavisor,
 pgbouncer) may hand each transaction to a different server connection."""
-
-_UNIQUE_VIOLATION = "23505"
 
 _engine: AsyncEngine | None = None
 
@@ -46,7 +44,7 @@ def create_engine(url: str | URL | None = None, **overrides: Any) -> AsyncEngine
     engine = create_async_engine(
         database_url(url), **{**options, **overrides}, connect_args=connect_args
     )
-    event.listen(engine.sync_engine, "handle_error", _raise_duplicate_record)
+    event.listen(engine.sync_engine, "handle_error", _raise_constraint_violation)
     return engine
 
 
@@ -66,14 +64,28 @@ async def dispose_engine() -> None:
         await engine.dispose()
 
 
-def _raise_duplicate_record(context: ExceptionContext) -> BaseException | None:
-    original = context.original_exception
-    if getattr(original, "sqlstate", None) != _UNIQUE_VIOLATION:
+_VIOLATIONS = {
+    "23505": (DuplicateRecordError, "duplicate record: violates unique constraint"),
+    "23514": (ConstraintViolationError, "violates check constraint"),
+    "23503": (ConstraintViolationError, "violates foreign key constraint"),
+    "23502": (ConstraintViolationError, "violates not-null constraint"),
+}
+
+
+def _raise_constraint_violation(context: ExceptionContext) -> BaseException | None:
+    """Report integrity violations as the package's typed errors, naming the constraint."""
+    violation = _VIOLATIONS.get(getattr(context.original_exception, "sqlstate", None) or "")
+    if violation is None:
         return None
-    driver_error = original.__cause__
-    constraint = getattr(driver_error, "constraint_name", None)
-    return DuplicateRecordError(
-        f"duplicate record: violates unique constraint {constraint!r}",
+    error_class, what = violation
+    driver_error = context.original_exception.__cause__
+    constraint = getattr(driver_error, "constraint_name", None) or getattr(
+        driver_error, "column_name", None
+    )
+    table = getattr(driver_error, "table_name", None)
+    where = f" on {table}" if table else ""
+    return error_class(
+        f"{what} {constraint!r}{where}",
         constraint=constraint,
         detail=getattr(driver_error, "detail", None),
     )
