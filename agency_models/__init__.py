@@ -1,7 +1,8 @@
 """agency-models: the database models, schemas and migrations of Agency OS."""
 
+from agency_models import base, enums, models
 from agency_models.base import *  # noqa: F403
-from agency_models.base import __all__ as _base_names
+from agency_models.enums import *  # noqa: F403
 from agency_models.exceptions import (
     AgencyModelsError,
     ConfigurationError,
@@ -12,7 +13,6 @@ from agency_models.exceptions import (
     TenantIsolationError,
 )
 from agency_models.models import *  # noqa: F403
-from agency_models.models import __all__ as _model_names
 
 __version__ = "0.1.0"
 
@@ -25,6 +25,7 @@ __all__ = [
     "HardDeleteError",
     "TenantIsolationError",
     "__version__",
-    *_base_names,
-    *_model_names,
 ]
+__all__ += base.__all__
+__all__ += enums.__all__
+__all__ += models.__all__

@@ -108,6 +108,12 @@ class AgencyFactory(ModelFactory[T], Generic[T]):
         }
 
     @classmethod
+    def _create_model(cls, _build_context: Any, **kwargs: Any) -> T:
+        """Validate what is built, so a given value is normalised (a mixed-case email is stored
+        lower-case) or rejected, never written as the database would refuse it."""
+        return cls.__model__.model_validate(kwargs)
+
+    @classmethod
     async def create_async(cls, **kwargs: Any) -> T:
         fields = cls.__model__.model_fields
         for field, factory in cls.__parents__.items():

@@ -10,12 +10,25 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import URL
 
-from agency_models import migrations
+from agency_models import metadata, migrations
+from agency_models.db import AgencySession, create_engine
 from agency_models.enums import PG_ENUMS
 from agency_models.exceptions import SchemaDriftError, UnknownRevisionError
+from factories import bind_factories
+from factories.tables import (
+    ActivityFactory,
+    ActivityStatsFactory,
+    CampaignResourceFactory,
+    CampaignSequenceFactory,
+    ClientSuppressionFactory,
+    DomainSuppressionFactory,
+    GlobalSuppressionFactory,
+    MembershipFactory,
+)
 from factories.testdb import create_database, drop_database, libpq_dsn
 from tests.helpers import column, query
 
@@ -182,3 +195,52 @@ def test_the_built_wheel_migrates_an_empty_database_without_a_checkout(empty_dat
 
     assert result.returncode == 0, result.stderr
     assert migrations.current(empty_database) == migrations.head()
+
+
+async def _populate_every_table(url: URL) -> None:
+    engine = create_engine(url, poolclass=sa.NullPool)
+    try:
+        async with AgencySession(engine, expire_on_commit=False) as session:
+            with bind_factories(session):
+                activity = await ActivityFactory.create_async()
+                tenant = {"client_id": activity.client_id}
+                await ActivityStatsFactory.create_async(**tenant, lead_id=activity.lead_id)
+                await CampaignResourceFactory.create_async(
+                    **tenant, campaign_id=activity.campaign_id
+                )
+                await CampaignSequenceFactory.create_async(
+                    **tenant, campaign_id=activity.campaign_id
+                )
+                await MembershipFactory.create_async(**tenant)
+                await ClientSuppressionFactory.create_async(**tenant)
+                await GlobalSuppressionFactory.create_async()
+                await DomainSuppressionFactory.create_async()
+            await session.commit()
+    finally:
+        await engine.dispose()
+
+
+def _row_counts(url: URL) -> dict[str, int]:
+    tables = column(
+        url,
+        "SELECT table_name FROM information_schema.tables "
+        "WHERE table_schema = 'public' AND table_name <> 'agency_models_version'",
+    )
+    return {table: column(url, f"SELECT count(*) FROM {table}")[0] for table in tables}
+
+
+async def test_downgrading_step_by_step_with_rows_present_then_upgrading_again(empty_database):
+    migrations.upgrade(empty_database)
+    await _populate_every_table(empty_database)
+    counts = _row_counts(empty_database)
+    assert set(counts) == set(metadata.tables)
+    assert all(count >= 1 for count in counts.values()), counts
+
+    while migrations.current(empty_database) != "001":
+        migrations.downgrade(empty_database, "-1")
+        remaining = _row_counts(empty_database)
+        assert remaining == {table: counts[table] for table in remaining}
+
+    migrations.upgrade(empty_database)
+    migrations.check(empty_database)
+    await _populate_every_table(empty_database)

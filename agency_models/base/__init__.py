@@ -1,5 +1,6 @@
 """The layer every model builds on: base class, metadata, mixins, value types and enums."""
 
+from agency_models import enums
 from agency_models.base.checks import field_checks
 from agency_models.base.mixins import (
     CreatedAtMixin,
@@ -28,7 +29,6 @@ from agency_models.base.types import (
     pg_enum,
 )
 from agency_models.enums import *  # noqa: F403
-from agency_models.enums import __all__ as _enum_names
 
 __all__ = [
     "DOMAIN_PATTERN",
@@ -57,5 +57,5 @@ __all__ = [
     "relationship",
     "tenant_key",
     "tenant_reference",
-    *_enum_names,
 ]
+__all__ += enums.__all__

@@ -46,6 +46,14 @@ class AgencyModel(SQLModel, registry=mapper_registry):
     model_config = {"extra": "forbid", "ignored_types": (hybrid_property,)}
     __mapper_args__: ClassVar[dict[str, Any]] = {"eager_defaults": True}
 
+    def __init__(self, **data: Any) -> None:
+        """SQLModel's ``__init__``, marked as pydantic's base one: to pydantic a custom
+        ``__init__`` means validating every schema twice (building the instance, then again
+        inside ``__init__``); marked, pydantic-core fills instances directly."""
+        super().__init__(**data)
+
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)

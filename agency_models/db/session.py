@@ -20,6 +20,7 @@ from sqlmodel.orm.session import Session
 from agency_models.base import SoftDeleteMixin, TenantMixin, mapper_registry
 from agency_models.db.engine import get_engine
 from agency_models.exceptions import HardDeleteError, TenantIsolationError
+from agency_models.models import Client
 
 INCLUDE_DELETED = "include_deleted"
 """Execution option: ``select(Lead).execution_options(include_deleted=True)`` also returns
@@ -84,40 +85,50 @@ def _scope_statement(state: ORMExecuteState) -> None:
         _check_insert_parameters(state, tenant)
     else:
         state.statement = state.statement.options(
+            with_loader_criteria(Client, col(Client.id) == tenant, include_aliases=True),
             *(
                 with_loader_criteria(table, table.client_id == tenant, include_aliases=True)
                 for table in _mapped_subclasses(TenantMixin)
-            )
+            ),
         )
 
 
-def _mapped_subclasses(mixin: type[_M]) -> list[Any]:
-    """The table classes of the package that use ``mixin``."""
-    return [mapper.class_ for mapper in mapper_registry.mappers if issubclass(mapper.class_, mixin)]
-
-
 @functools.cache
-def _live_rows_only_for(tables: tuple[type[SoftDeleteMixin], ...]) -> tuple[Any, ...]:
+def _mapped_subclasses(mixin: type[_M]) -> tuple[Any, ...]:
+    """The table classes of the package that use ``mixin`` (all are mapped at import)."""
     return tuple(
-        with_loader_criteria(table, col(table.deleted_at).is_(None), include_aliases=True)
-        for table in tables
+        mapper.class_ for mapper in mapper_registry.mappers if issubclass(mapper.class_, mixin)
     )
 
 
+@functools.cache
 def _live_rows_only() -> tuple[Any, ...]:
-    return _live_rows_only_for(tuple(_mapped_subclasses(SoftDeleteMixin)))
+    return tuple(
+        with_loader_criteria(table, col(table.deleted_at).is_(None), include_aliases=True)
+        for table in _mapped_subclasses(SoftDeleteMixin)
+    )
 
 
 def _check_insert_parameters(state: ORMExecuteState, tenant: uuid.UUID) -> None:
+    """Refuse an ORM ``insert()`` writing rows of another tenant, whether the rows come as
+    execution parameters or in ``.values()``."""
     parameters = state.parameters
     rows: list[Mapping[str, Any]] = (
         [parameters] if isinstance(parameters, Mapping) else list(parameters or [])
     )
-    for row in rows:
-        if "client_id" in row and str(row["client_id"]) != str(tenant):
+    owners = [row["client_id"] for row in rows if "client_id" in row]
+    statement = state.statement
+    values = statement.compile().params if isinstance(statement, sa.Insert) else {}
+    owners += [
+        value
+        for name, value in values.items()
+        if name == "client_id" or name.startswith("client_id_m")
+    ]
+    for owner in owners:
+        if owner is not None and str(owner) != str(tenant):
             raise TenantIsolationError(
                 f"this session is bound to client {tenant}; refusing to insert a row of "
-                f"client {row['client_id']}"
+                f"client {owner}"
             )
 
 
@@ -134,10 +145,11 @@ def _check_flush(session: Session, flush_context: UOWTransaction, instances: obj
     if tenant is None:
         return
     for obj in (*session.new, *session.dirty):
-        if isinstance(obj, TenantMixin) and str(obj.client_id) != str(tenant):
+        owner = obj.id if isinstance(obj, Client) else getattr(obj, "client_id", tenant)
+        if str(owner) != str(tenant):
             raise TenantIsolationError(
                 f"this session is bound to client {tenant}; refusing to write "
-                f"{type(obj).__name__} of client {obj.client_id}"
+                f"{type(obj).__name__} of client {owner}"
             )
 
 
