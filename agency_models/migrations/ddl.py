@@ -7,8 +7,12 @@ change the DDL, add a new function and use it in a new revision.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
+import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.schema import SchemaItem
 
 EVERY_ROLE = "{owner,admin,member,viewer}"
 """Membership roles that may read a tenant's rows."""
@@ -91,3 +95,109 @@ def secure_platform_table(table: str) -> None:
     grant_api_access(table)
     enable_row_level_security(table)
     create_policy(table, "SELECT", using="(SELECT agency_private.current_user_is_platform_admin())")
+
+
+def id_column() -> sa.Column[Any]:
+    """``id uuid PRIMARY KEY DEFAULT gen_random_uuid()`` (the key is added by
+    :func:`primary_key`)."""
+    return sa.Column("id", sa.Uuid(), server_default=sa.text("gen_random_uuid()"), nullable=False)
+
+
+def client_id_column() -> sa.Column[Any]:
+    return sa.Column("client_id", sa.Uuid(), nullable=False)
+
+
+def timestamp_columns(*, updated: bool = True, deleted: bool = False) -> list[sa.Column[Any]]:
+    """``created_at`` (and ``updated_at``) defaulting to ``now()``, and ``deleted_at``."""
+    names = ["created_at", "updated_at"] if updated else ["created_at"]
+    columns = [
+        sa.Column(name, sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False)
+        for name in names
+    ]
+    if deleted:
+        columns.append(sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True))
+    return columns
+
+
+def primary_key(table: str) -> sa.PrimaryKeyConstraint:
+    return sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}"))
+
+
+def tenant_constraints(table: str) -> list[sa.Constraint]:
+    """Primary key, ``client_id`` referencing ``clients`` (ON DELETE CASCADE) and the tenant
+    key ``UNIQUE (client_id, id)`` of a tenant table."""
+    return [
+        primary_key(table),
+        sa.ForeignKeyConstraint(
+            ["client_id"],
+            ["clients.id"],
+            name=op.f(f"fk_{table}_client_id_clients"),
+            ondelete="CASCADE",
+        ),
+        sa.UniqueConstraint("client_id", "id", name=op.f(f"uq_{table}_client_id_id")),
+    ]
+
+
+def tenant_reference(
+    table: str, column: str, target: str, *, ondelete: str | None = None
+) -> sa.ForeignKeyConstraint:
+    """``(client_id, column)`` referencing ``target (client_id, id)``: same tenant only."""
+    return sa.ForeignKeyConstraint(
+        ["client_id", column],
+        [f"{target}.client_id", f"{target}.id"],
+        name=op.f(f"fk_{table}_client_id_{column}_{target}"),
+        ondelete=ondelete,
+    )
+
+
+def user_reference(
+    table: str, column: str, *, ondelete: str = "SET NULL"
+) -> sa.ForeignKeyConstraint:
+    return sa.ForeignKeyConstraint(
+        [column], ["users.id"], name=op.f(f"fk_{table}_{column}_users"), ondelete=ondelete
+    )
+
+
+def range_checks(
+    table: str, **bounds: tuple[float | None, float | None]
+) -> list[sa.CheckConstraint]:
+    """``<column>_range`` CHECKs: ``column=(minimum, maximum)``, either end None for open."""
+    checks = []
+    for column, (minimum, maximum) in bounds.items():
+        conditions = [f"{column} >= {minimum}"] if minimum is not None else []
+        if maximum is not None:
+            conditions.append(f"{column} <= {maximum}")
+        checks.append(
+            sa.CheckConstraint(" AND ".join(conditions), name=op.f(f"ck_{table}_{column}_range"))
+        )
+    return checks
+
+
+def normalized_checks(table: str, *columns: str) -> list[sa.CheckConstraint]:
+    """``<column>_normalized`` CHECKs: stored values are trimmed and lower-case."""
+    return [
+        sa.CheckConstraint(
+            f"{column} = lower(btrim({column}))", name=op.f(f"ck_{table}_{column}_normalized")
+        )
+        for column in columns
+    ]
+
+
+def enum_column(
+    name: str, enum_type: str, *, nullable: bool, default: str | None = None
+) -> sa.Column[Any]:
+    """A column of the existing PostgreSQL enum ``enum_type`` (created by ``001_foundation``)."""
+    return sa.Column(
+        name,
+        postgresql.ENUM(name=enum_type, create_type=False),
+        server_default=default,
+        nullable=nullable,
+    )
+
+
+def counters(table: str, *names: str) -> list[SchemaItem]:
+    """``integer NOT NULL DEFAULT 0`` columns with their ``<name>_range`` CHECK (``>= 0``)."""
+    columns: list[SchemaItem] = [
+        sa.Column(name, sa.Integer(), server_default=sa.text("0"), nullable=False) for name in names
+    ]
+    return columns + list(range_checks(table, **dict.fromkeys(names, (0, None))))

@@ -172,7 +172,7 @@ class ActivityStats(ActivityStatsBase, TenantMixin, UUIDMixin, TimestampMixin, t
     __tablename__ = "activity_stats"
     __table_args__ = (
         tenant_key(),
-        tenant_reference("campaign_id", "campaigns", on_delete="SET NULL"),
+        tenant_reference("campaign_id", "campaigns", on_delete="CASCADE"),
         tenant_reference("lead_id", "leads", on_delete="CASCADE"),
         sa.UniqueConstraint(
             "client_id",

@@ -63,7 +63,7 @@ class CampaignBase(AgencyModel):
 
     start_date: date | None = None
     end_date: date | None = None
-    daily_limit: int = Field(default=50, gt=0, le=500)
+    daily_limit: int = Field(default=50, ge=1, le=500)
     timezone: str = "Australia/Sydney"
     work_hours_start: time = time(9, 0)
     work_hours_end: time = time(17, 0)

@@ -30,6 +30,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
 AS $$
     SELECT m.client_id
     FROM public.memberships m
+    JOIN public.clients c ON c.id = m.client_id AND c.deleted_at IS NULL
     WHERE m.user_id = (SELECT auth.uid()) AND m.deleted_at IS NULL AND m.role = ANY (roles)
 $$
 """,
@@ -73,7 +74,7 @@ USER_EDITABLE_COLUMNS = (
 def upgrade() -> None:
     op.create_table(
         "users",
-        sa.Column("id", sa.Uuid(), server_default=sa.text("gen_random_uuid()"), nullable=False),
+        ddl.id_column(),
         sa.Column("email", sa.Text(), nullable=False),
         sa.Column("full_name", sa.Text(), nullable=True),
         sa.Column("avatar_url", sa.Text(), nullable=True),
@@ -87,46 +88,25 @@ def upgrade() -> None:
         sa.Column(
             "is_platform_admin", sa.Boolean(), server_default=sa.text("false"), nullable=False
         ),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.CheckConstraint("email = lower(btrim(email))", name=op.f("ck_users_email_normalized")),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
+        *ddl.timestamp_columns(),
+        *ddl.normalized_checks("users", "email"),
+        ddl.primary_key("users"),
     )
     op.create_index(op.f("ix_users_email"), "users", ["email"], unique=False)
+
     op.create_table(
         "clients",
-        sa.Column("id", sa.Uuid(), server_default=sa.text("gen_random_uuid()"), nullable=False),
+        ddl.id_column(),
         sa.Column("name", sa.Text(), nullable=False),
-        sa.Column(
-            "tier",
-            postgresql.ENUM(name="tier_type", create_type=False),
-            server_default="ignition",
-            nullable=False,
-        ),
-        sa.Column(
-            "subscription_status",
-            postgresql.ENUM(name="subscription_status", create_type=False),
-            server_default="trialing",
-            nullable=False,
+        ddl.enum_column("tier", "tier_type", nullable=False, default="ignition"),
+        ddl.enum_column(
+            "subscription_status", "subscription_status", nullable=False, default="trialing"
         ),
         sa.Column(
             "credits_remaining", sa.Integer(), server_default=sa.text("1250"), nullable=False
         ),
-        sa.Column(
-            "default_permission_mode",
-            postgresql.ENUM(name="permission_mode", create_type=False),
-            server_default="co_pilot",
-            nullable=False,
+        ddl.enum_column(
+            "default_permission_mode", "permission_mode", nullable=False, default="co_pilot"
         ),
         sa.Column("paused_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("pause_reason", sa.Text(), nullable=True),
@@ -182,95 +162,36 @@ def upgrade() -> None:
             nullable=True,
         ),
         sa.Column("als_weights_updated_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column(
-            "conversion_sample_count", sa.Integer(), server_default=sa.text("0"), nullable=False
+        *ddl.counters("clients", "conversion_sample_count"),
+        *ddl.timestamp_columns(deleted=True),
+        *ddl.range_checks(
+            "clients",
+            credits_remaining=(0, None),
+            digest_send_hour=(0, 23),
+            team_size=(0, None),
+            years_in_business=(0, None),
         ),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint(
-            "conversion_sample_count >= 0", name=op.f("ck_clients_conversion_sample_count_range")
-        ),
-        sa.CheckConstraint(
-            "credits_remaining >= 0", name=op.f("ck_clients_credits_remaining_range")
-        ),
-        sa.CheckConstraint(
-            "digest_send_hour >= 0 AND digest_send_hour <= 23",
-            name=op.f("ck_clients_digest_send_hour_range"),
-        ),
-        sa.CheckConstraint("team_size >= 0", name=op.f("ck_clients_team_size_range")),
-        sa.CheckConstraint(
-            "years_in_business >= 0", name=op.f("ck_clients_years_in_business_range")
-        ),
-        sa.ForeignKeyConstraint(
-            ["paused_by_user_id"],
-            ["users.id"],
-            name=op.f("fk_clients_paused_by_user_id_users"),
-            ondelete="SET NULL",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_clients")),
+        ddl.user_reference("clients", "paused_by_user_id"),
+        ddl.primary_key("clients"),
     )
     op.create_index(
         op.f("ix_clients_paused_by_user_id"), "clients", ["paused_by_user_id"], unique=False
     )
+
     op.create_table(
         "memberships",
-        sa.Column("id", sa.Uuid(), server_default=sa.text("gen_random_uuid()"), nullable=False),
-        sa.Column("client_id", sa.Uuid(), nullable=False),
-        sa.Column(
-            "role",
-            postgresql.ENUM(name="membership_role", create_type=False),
-            server_default="member",
-            nullable=False,
-        ),
+        ddl.id_column(),
+        ddl.client_id_column(),
+        ddl.enum_column("role", "membership_role", nullable=False, default="member"),
         sa.Column("invited_email", sa.Text(), nullable=True),
         sa.Column("accepted_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("user_id", sa.Uuid(), nullable=False),
         sa.Column("invited_by", sa.Uuid(), nullable=True),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint(
-            "invited_email = lower(btrim(invited_email))",
-            name=op.f("ck_memberships_invited_email_normalized"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["client_id"],
-            ["clients.id"],
-            name=op.f("fk_memberships_client_id_clients"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["invited_by"],
-            ["users.id"],
-            name=op.f("fk_memberships_invited_by_users"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_memberships_user_id_users"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_memberships")),
-        sa.UniqueConstraint("client_id", "id", name=op.f("uq_memberships_client_id_id")),
+        *ddl.timestamp_columns(deleted=True),
+        *ddl.normalized_checks("memberships", "invited_email"),
+        *ddl.tenant_constraints("memberships"),
+        ddl.user_reference("memberships", "invited_by"),
+        ddl.user_reference("memberships", "user_id", ondelete="CASCADE"),
     )
     op.create_index(op.f("ix_memberships_invited_by"), "memberships", ["invited_by"], unique=False)
     op.create_index(op.f("ix_memberships_user_id"), "memberships", ["user_id"], unique=False)

@@ -25,28 +25,14 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "campaigns",
-        sa.Column("id", sa.Uuid(), server_default=sa.text("gen_random_uuid()"), nullable=False),
-        sa.Column("client_id", sa.Uuid(), nullable=False),
+        ddl.id_column(),
+        ddl.client_id_column(),
         sa.Column("name", sa.Text(), nullable=False),
         sa.Column("description", sa.Text(), nullable=True),
-        sa.Column(
-            "status",
-            postgresql.ENUM(name="campaign_status", create_type=False),
-            server_default="draft",
-            nullable=False,
-        ),
-        sa.Column(
-            "campaign_type",
-            postgresql.ENUM(name="campaign_type", create_type=False),
-            server_default="custom",
-            nullable=False,
-        ),
+        ddl.enum_column("status", "campaign_status", nullable=False, default="draft"),
+        ddl.enum_column("campaign_type", "campaign_type", nullable=False, default="custom"),
         sa.Column("ai_suggestion_reason", sa.Text(), nullable=True),
-        sa.Column(
-            "permission_mode",
-            postgresql.ENUM(name="permission_mode", create_type=False),
-            nullable=True,
-        ),
+        ddl.enum_column("permission_mode", "permission_mode", nullable=True),
         sa.Column("paused_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("pause_reason", sa.Text(), nullable=True),
         sa.Column("paused_by_user_id", sa.Uuid(), nullable=True),
@@ -84,88 +70,38 @@ def upgrade() -> None:
             "uses_default_sequence", sa.Boolean(), server_default=sa.text("true"), nullable=False
         ),
         sa.Column("created_by", sa.Uuid(), nullable=True),
-        sa.Column("lead_count", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("total_leads", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("leads_contacted", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("leads_replied", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("leads_converted", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
+        *ddl.counters(
+            "campaigns",
+            "lead_count",
+            "total_leads",
+            "leads_contacted",
+            "leads_replied",
+            "leads_converted",
         ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
+        *ddl.timestamp_columns(deleted=True),
+        *ddl.range_checks(
+            "campaigns",
+            allocation_email=(0, 100),
+            allocation_linkedin=(0, 100),
+            allocation_mail=(0, 100),
+            allocation_sms=(0, 100),
+            allocation_voice=(0, 100),
+            daily_limit=(1, 500),
+            lead_allocation_pct=(0, 100),
+            sequence_delay_days=(0, None),
+            sequence_steps=(1, None),
         ),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
+        *ddl.tenant_constraints("campaigns"),
+        sa.CheckConstraint("end_date >= start_date", name=op.f("ck_campaigns_dates_in_order")),
         sa.CheckConstraint(
             "allocation_email + allocation_sms + allocation_linkedin + allocation_voice + allocation_mail = 100",
             name=op.f("ck_campaigns_valid_allocation"),
         ),
         sa.CheckConstraint(
-            "allocation_email >= 0 AND allocation_email <= 100",
-            name=op.f("ck_campaigns_allocation_email_range"),
-        ),
-        sa.CheckConstraint(
-            "allocation_linkedin >= 0 AND allocation_linkedin <= 100",
-            name=op.f("ck_campaigns_allocation_linkedin_range"),
-        ),
-        sa.CheckConstraint(
-            "allocation_mail >= 0 AND allocation_mail <= 100",
-            name=op.f("ck_campaigns_allocation_mail_range"),
-        ),
-        sa.CheckConstraint(
-            "allocation_sms >= 0 AND allocation_sms <= 100",
-            name=op.f("ck_campaigns_allocation_sms_range"),
-        ),
-        sa.CheckConstraint(
-            "allocation_voice >= 0 AND allocation_voice <= 100",
-            name=op.f("ck_campaigns_allocation_voice_range"),
-        ),
-        sa.CheckConstraint(
-            "daily_limit > 0 AND daily_limit <= 500", name=op.f("ck_campaigns_daily_limit_range")
-        ),
-        sa.CheckConstraint("end_date >= start_date", name=op.f("ck_campaigns_dates_in_order")),
-        sa.CheckConstraint(
-            "lead_allocation_pct >= 0 AND lead_allocation_pct <= 100",
-            name=op.f("ck_campaigns_lead_allocation_pct_range"),
-        ),
-        sa.CheckConstraint("lead_count >= 0", name=op.f("ck_campaigns_lead_count_range")),
-        sa.CheckConstraint("leads_contacted >= 0", name=op.f("ck_campaigns_leads_contacted_range")),
-        sa.CheckConstraint("leads_converted >= 0", name=op.f("ck_campaigns_leads_converted_range")),
-        sa.CheckConstraint("leads_replied >= 0", name=op.f("ck_campaigns_leads_replied_range")),
-        sa.CheckConstraint(
-            "sequence_delay_days >= 0", name=op.f("ck_campaigns_sequence_delay_days_range")
-        ),
-        sa.CheckConstraint("sequence_steps >= 1", name=op.f("ck_campaigns_sequence_steps_range")),
-        sa.CheckConstraint("total_leads >= 0", name=op.f("ck_campaigns_total_leads_range")),
-        sa.CheckConstraint(
             "work_days <@ ARRAY[1, 2, 3, 4, 5, 6, 7]", name=op.f("ck_campaigns_valid_work_days")
         ),
-        sa.ForeignKeyConstraint(
-            ["client_id"],
-            ["clients.id"],
-            name=op.f("fk_campaigns_client_id_clients"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["created_by"],
-            ["users.id"],
-            name=op.f("fk_campaigns_created_by_users"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["paused_by_user_id"],
-            ["users.id"],
-            name=op.f("fk_campaigns_paused_by_user_id_users"),
-            ondelete="SET NULL",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaigns")),
-        sa.UniqueConstraint("client_id", "id", name=op.f("uq_campaigns_client_id_id")),
+        ddl.user_reference("campaigns", "created_by"),
+        ddl.user_reference("campaigns", "paused_by_user_id"),
     )
     op.create_index(
         "ix_campaigns_client_id_status",
@@ -178,20 +114,19 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_campaigns_paused_by_user_id"), "campaigns", ["paused_by_user_id"], unique=False
     )
+
     op.create_table(
         "campaign_resources",
-        sa.Column("id", sa.Uuid(), server_default=sa.text("gen_random_uuid()"), nullable=False),
-        sa.Column("client_id", sa.Uuid(), nullable=False),
-        sa.Column(
-            "channel", postgresql.ENUM(name="channel_type", create_type=False), nullable=False
-        ),
+        ddl.id_column(),
+        ddl.client_id_column(),
+        ddl.enum_column("channel", "channel_type", nullable=False),
         sa.Column("resource_id", sa.Text(), nullable=False),
         sa.Column("resource_name", sa.Text(), nullable=True),
         sa.Column("daily_limit", sa.Integer(), nullable=False),
         sa.Column("is_active", sa.Boolean(), server_default=sa.text("true"), nullable=False),
         sa.Column("is_warmed", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         sa.Column("client_resource_id", sa.Uuid(), nullable=True),
-        sa.Column("daily_used", sa.Integer(), server_default=sa.text("0"), nullable=False),
+        *ddl.counters("campaign_resources", "daily_used"),
         sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column(
             "last_reset_at",
@@ -200,48 +135,21 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("campaign_id", sa.Uuid(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.CheckConstraint(
-            "daily_limit >= 0", name=op.f("ck_campaign_resources_daily_limit_range")
-        ),
-        sa.CheckConstraint("daily_used >= 0", name=op.f("ck_campaign_resources_daily_used_range")),
-        sa.ForeignKeyConstraint(
-            ["client_id", "campaign_id"],
-            ["campaigns.client_id", "campaigns.id"],
-            name=op.f("fk_campaign_resources_client_id_campaign_id_campaigns"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["client_id"],
-            ["clients.id"],
-            name=op.f("fk_campaign_resources_client_id_clients"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_resources")),
+        *ddl.timestamp_columns(),
+        *ddl.range_checks("campaign_resources", daily_limit=(0, None)),
+        *ddl.tenant_constraints("campaign_resources"),
+        ddl.tenant_reference("campaign_resources", "campaign_id", "campaigns", ondelete="CASCADE"),
         sa.UniqueConstraint(
             "client_id", "campaign_id", "channel", "resource_id", name="unique_campaign_resource"
         ),
-        sa.UniqueConstraint("client_id", "id", name=op.f("uq_campaign_resources_client_id_id")),
     )
+
     op.create_table(
         "campaign_sequences",
-        sa.Column("id", sa.Uuid(), server_default=sa.text("gen_random_uuid()"), nullable=False),
-        sa.Column("client_id", sa.Uuid(), nullable=False),
+        ddl.id_column(),
+        ddl.client_id_column(),
         sa.Column("step_number", sa.Integer(), nullable=False),
-        sa.Column(
-            "channel", postgresql.ENUM(name="channel_type", create_type=False), nullable=False
-        ),
+        ddl.enum_column("channel", "channel_type", nullable=False),
         sa.Column("delay_days", sa.Integer(), server_default=sa.text("3"), nullable=False),
         sa.Column("subject_template", sa.Text(), nullable=True),
         sa.Column("body_template", sa.Text(), nullable=False),
@@ -250,37 +158,11 @@ def upgrade() -> None:
         sa.Column("purpose", sa.Text(), nullable=True),
         sa.Column("skip_if", sa.Text(), nullable=True),
         sa.Column("campaign_id", sa.Uuid(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.CheckConstraint("delay_days >= 0", name=op.f("ck_campaign_sequences_delay_days_range")),
-        sa.CheckConstraint(
-            "step_number >= 1", name=op.f("ck_campaign_sequences_step_number_range")
-        ),
-        sa.ForeignKeyConstraint(
-            ["client_id", "campaign_id"],
-            ["campaigns.client_id", "campaigns.id"],
-            name=op.f("fk_campaign_sequences_client_id_campaign_id_campaigns"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["client_id"],
-            ["clients.id"],
-            name=op.f("fk_campaign_sequences_client_id_clients"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_campaign_sequences")),
+        *ddl.timestamp_columns(),
+        *ddl.range_checks("campaign_sequences", delay_days=(0, None), step_number=(1, None)),
+        *ddl.tenant_constraints("campaign_sequences"),
+        ddl.tenant_reference("campaign_sequences", "campaign_id", "campaigns", ondelete="CASCADE"),
         sa.UniqueConstraint("client_id", "campaign_id", "step_number", name="unique_sequence_step"),
-        sa.UniqueConstraint("client_id", "id", name=op.f("uq_campaign_sequences_client_id_id")),
     )
 
     for table in ("campaigns", "campaign_resources", "campaign_sequences"):

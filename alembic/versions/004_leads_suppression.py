@@ -26,8 +26,8 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "leads",
-        sa.Column("id", sa.Uuid(), server_default=sa.text("gen_random_uuid()"), nullable=False),
-        sa.Column("client_id", sa.Uuid(), nullable=False),
+        ddl.id_column(),
+        ddl.client_id_column(),
         sa.Column("campaign_id", sa.Uuid(), nullable=False),
         sa.Column("email", sa.Text(), nullable=False),
         sa.Column("phone", sa.Text(), nullable=True),
@@ -50,21 +50,10 @@ def upgrade() -> None:
         sa.Column("organization_latest_funding_date", sa.Date(), nullable=True),
         sa.Column("organization_website", sa.Text(), nullable=True),
         sa.Column("organization_linkedin_url", sa.Text(), nullable=True),
-        sa.Column(
-            "status",
-            postgresql.ENUM(name="lead_status", create_type=False),
-            server_default="new",
-            nullable=False,
-        ),
-        sa.Column(
-            "current_sequence_step", sa.Integer(), server_default=sa.text("0"), nullable=False
-        ),
+        ddl.enum_column("status", "lead_status", nullable=False, default="new"),
+        *ddl.counters("leads", "current_sequence_step"),
         sa.Column("next_outreach_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column(
-            "rejection_reason",
-            postgresql.ENUM(name="rejection_reason_type", create_type=False),
-            nullable=True,
-        ),
+        ddl.enum_column("rejection_reason", "rejection_reason_type", nullable=True),
         sa.Column("rejection_notes", sa.Text(), nullable=True),
         sa.Column("rejection_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("objections_raised", postgresql.ARRAY(sa.Text()), nullable=True),
@@ -72,7 +61,7 @@ def upgrade() -> None:
         sa.Column("assigned_linkedin_seat", sa.Text(), nullable=True),
         sa.Column("assigned_phone_resource", sa.Text(), nullable=True),
         sa.Column("als_score", sa.Integer(), nullable=True),
-        sa.Column("als_tier", postgresql.ENUM(name="als_tier", create_type=False), nullable=True),
+        ddl.enum_column("als_tier", "als_tier", nullable=True),
         sa.Column("als_data_quality", sa.Integer(), nullable=True),
         sa.Column("als_authority", sa.Integer(), nullable=True),
         sa.Column("als_company_fit", sa.Integer(), nullable=True),
@@ -126,8 +115,7 @@ def upgrade() -> None:
         sa.Column("last_replied_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_opened_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_clicked_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("reply_count", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("bounce_count", sa.Integer(), server_default=sa.text("0"), nullable=False),
+        *ddl.counters("leads", "reply_count", "bounce_count"),
         sa.Column("lead_pool_id", sa.Uuid(), nullable=True),
         sa.Column("assignment_id", sa.Uuid(), nullable=True),
         sa.Column("meeting_booked", sa.Boolean(), server_default=sa.text("false"), nullable=False),
@@ -137,75 +125,23 @@ def upgrade() -> None:
         sa.Column("deal_value", sa.Numeric(precision=12, scale=2), nullable=True),
         sa.Column("deal_won", sa.Boolean(), nullable=True),
         sa.Column("deal_won_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
+        *ddl.timestamp_columns(deleted=True),
+        *ddl.range_checks(
+            "leads",
+            als_authority=(0, 25),
+            als_company_fit=(0, 25),
+            als_data_quality=(0, 20),
+            als_risk=(0, 15),
+            als_score=(0, 100),
+            als_timing=(0, 15),
+            deal_value=(0, None),
+            enrichment_confidence=(0, 1),
+            organization_employee_count=(0, None),
+            sdk_cost_aud=(0, None),
         ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint(
-            "als_authority >= 0 AND als_authority <= 25", name=op.f("ck_leads_als_authority_range")
-        ),
-        sa.CheckConstraint(
-            "als_company_fit >= 0 AND als_company_fit <= 25",
-            name=op.f("ck_leads_als_company_fit_range"),
-        ),
-        sa.CheckConstraint(
-            "als_data_quality >= 0 AND als_data_quality <= 20",
-            name=op.f("ck_leads_als_data_quality_range"),
-        ),
-        sa.CheckConstraint(
-            "als_risk >= 0 AND als_risk <= 15", name=op.f("ck_leads_als_risk_range")
-        ),
-        sa.CheckConstraint(
-            "als_score >= 0 AND als_score <= 100", name=op.f("ck_leads_als_score_range")
-        ),
-        sa.CheckConstraint(
-            "als_timing >= 0 AND als_timing <= 15", name=op.f("ck_leads_als_timing_range")
-        ),
-        sa.CheckConstraint("bounce_count >= 0", name=op.f("ck_leads_bounce_count_range")),
-        sa.CheckConstraint(
-            "current_sequence_step >= 0", name=op.f("ck_leads_current_sequence_step_range")
-        ),
-        sa.CheckConstraint("deal_value >= 0", name=op.f("ck_leads_deal_value_range")),
-        sa.CheckConstraint(
-            "domain = lower(btrim(domain))", name=op.f("ck_leads_domain_normalized")
-        ),
-        sa.CheckConstraint("email = lower(btrim(email))", name=op.f("ck_leads_email_normalized")),
-        sa.CheckConstraint(
-            "enrichment_confidence >= 0 AND enrichment_confidence <= 1",
-            name=op.f("ck_leads_enrichment_confidence_range"),
-        ),
-        sa.CheckConstraint(
-            "organization_employee_count >= 0",
-            name=op.f("ck_leads_organization_employee_count_range"),
-        ),
-        sa.CheckConstraint(
-            "personal_email = lower(btrim(personal_email))",
-            name=op.f("ck_leads_personal_email_normalized"),
-        ),
-        sa.CheckConstraint("reply_count >= 0", name=op.f("ck_leads_reply_count_range")),
-        sa.CheckConstraint("sdk_cost_aud >= 0", name=op.f("ck_leads_sdk_cost_aud_range")),
-        sa.ForeignKeyConstraint(
-            ["client_id", "campaign_id"],
-            ["campaigns.client_id", "campaigns.id"],
-            name=op.f("fk_leads_client_id_campaign_id_campaigns"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["client_id"],
-            ["clients.id"],
-            name=op.f("fk_leads_client_id_clients"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_leads")),
-        sa.UniqueConstraint("client_id", "id", name=op.f("uq_leads_client_id_id")),
+        *ddl.normalized_checks("leads", "domain", "email", "personal_email"),
+        *ddl.tenant_constraints("leads"),
+        ddl.tenant_reference("leads", "campaign_id", "campaigns"),
     )
     op.create_index(
         "ix_leads_client_id_als_score",
@@ -246,9 +182,10 @@ def upgrade() -> None:
         unique=True,
         postgresql_where=sa.text("deleted_at IS NULL"),
     )
+
     op.create_table(
         "global_suppression",
-        sa.Column("id", sa.Uuid(), server_default=sa.text("gen_random_uuid()"), nullable=False),
+        ddl.id_column(),
         sa.Column("email", sa.Text(), nullable=False),
         sa.Column("source", sa.Text(), nullable=True),
         sa.Column("added_by", sa.Text(), nullable=True),
@@ -259,69 +196,38 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.CheckConstraint(
-            "email = lower(btrim(email))", name=op.f("ck_global_suppression_email_normalized")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_global_suppression")),
+        *ddl.timestamp_columns(updated=False),
+        *ddl.normalized_checks("global_suppression", "email"),
+        ddl.primary_key("global_suppression"),
         sa.UniqueConstraint("email", name=op.f("uq_global_suppression_email")),
     )
+
     op.create_table(
         "client_suppression",
-        sa.Column("id", sa.Uuid(), server_default=sa.text("gen_random_uuid()"), nullable=False),
-        sa.Column("client_id", sa.Uuid(), nullable=False),
+        ddl.id_column(),
+        ddl.client_id_column(),
         sa.Column("email", sa.Text(), nullable=False),
         sa.Column("added_by", sa.Uuid(), nullable=True),
         sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.CheckConstraint(
-            "email = lower(btrim(email))", name=op.f("ck_client_suppression_email_normalized")
-        ),
-        sa.ForeignKeyConstraint(
-            ["added_by"],
-            ["users.id"],
-            name=op.f("fk_client_suppression_added_by_users"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["client_id"],
-            ["clients.id"],
-            name=op.f("fk_client_suppression_client_id_clients"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_client_suppression")),
+        *ddl.timestamp_columns(updated=False),
+        *ddl.normalized_checks("client_suppression", "email"),
+        *ddl.tenant_constraints("client_suppression"),
+        ddl.user_reference("client_suppression", "added_by"),
         sa.UniqueConstraint("client_id", "email", name="unique_client_suppression"),
-        sa.UniqueConstraint("client_id", "id", name=op.f("uq_client_suppression_client_id_id")),
     )
     op.create_index(
         op.f("ix_client_suppression_added_by"), "client_suppression", ["added_by"], unique=False
     )
+
     op.create_table(
         "domain_suppression",
-        sa.Column("id", sa.Uuid(), server_default=sa.text("gen_random_uuid()"), nullable=False),
+        ddl.id_column(),
         sa.Column("domain", sa.Text(), nullable=False),
         sa.Column("added_by", sa.Text(), nullable=True),
         sa.Column("reason", sa.Text(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.CheckConstraint(
-            "domain = lower(btrim(domain))", name=op.f("ck_domain_suppression_domain_normalized")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_domain_suppression")),
+        *ddl.timestamp_columns(updated=False),
+        *ddl.normalized_checks("domain_suppression", "domain"),
+        ddl.primary_key("domain_suppression"),
         sa.UniqueConstraint("domain", name=op.f("uq_domain_suppression_domain")),
     )
 

@@ -25,13 +25,11 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         "activities",
-        sa.Column("id", sa.Uuid(), server_default=sa.text("gen_random_uuid()"), nullable=False),
-        sa.Column("client_id", sa.Uuid(), nullable=False),
+        ddl.id_column(),
+        ddl.client_id_column(),
         sa.Column("campaign_id", sa.Uuid(), nullable=False),
         sa.Column("lead_id", sa.Uuid(), nullable=False),
-        sa.Column(
-            "channel", postgresql.ENUM(name="channel_type", create_type=False), nullable=False
-        ),
+        ddl.enum_column("channel", "channel_type", nullable=False),
         sa.Column("action", sa.Text(), nullable=False),
         sa.Column("provider", sa.Text(), nullable=True),
         sa.Column("provider_message_id", sa.Text(), nullable=True),
@@ -66,10 +64,10 @@ def upgrade() -> None:
         ),
         sa.Column("email_opened", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         sa.Column("email_opened_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("email_open_count", sa.Integer(), server_default=sa.text("0"), nullable=False),
+        *ddl.counters("activities", "email_open_count"),
         sa.Column("email_clicked", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         sa.Column("email_clicked_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("email_click_count", sa.Integer(), server_default=sa.text("0"), nullable=False),
+        *ddl.counters("activities", "email_click_count"),
         sa.Column("link_clicked", sa.Text(), nullable=True),
         sa.Column("time_to_open_minutes", sa.Integer(), nullable=True),
         sa.Column("time_to_click_minutes", sa.Integer(), nullable=True),
@@ -82,7 +80,7 @@ def upgrade() -> None:
         sa.Column("ip_address", postgresql.INET(), nullable=True),
         sa.Column("geo_country", sa.Text(), nullable=True),
         sa.Column("geo_city", sa.Text(), nullable=True),
-        sa.Column("intent", postgresql.ENUM(name="intent_type", create_type=False), nullable=True),
+        ddl.enum_column("intent", "intent_type", nullable=True),
         sa.Column("intent_confidence", sa.Double(), nullable=True),
         sa.Column("processed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("led_to_booking", sa.Boolean(), server_default=sa.text("false"), nullable=False),
@@ -92,58 +90,21 @@ def upgrade() -> None:
             server_default=sa.text("'{}'::jsonb"),
             nullable=False,
         ),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
+        *ddl.timestamp_columns(updated=False),
+        *ddl.range_checks(
+            "activities",
+            days_since_last_touch=(0, None),
+            intent_confidence=(0, 1),
+            sequence_position=(0, None),
+            sequence_step=(0, None),
+            time_to_click_minutes=(0, None),
+            time_to_open_minutes=(0, None),
+            time_to_reply_minutes=(0, None),
+            touch_number=(0, None),
         ),
-        sa.CheckConstraint(
-            "days_since_last_touch >= 0", name=op.f("ck_activities_days_since_last_touch_range")
-        ),
-        sa.CheckConstraint(
-            "email_click_count >= 0", name=op.f("ck_activities_email_click_count_range")
-        ),
-        sa.CheckConstraint(
-            "email_open_count >= 0", name=op.f("ck_activities_email_open_count_range")
-        ),
-        sa.CheckConstraint(
-            "intent_confidence >= 0 AND intent_confidence <= 1",
-            name=op.f("ck_activities_intent_confidence_range"),
-        ),
-        sa.CheckConstraint(
-            "sequence_position >= 0", name=op.f("ck_activities_sequence_position_range")
-        ),
-        sa.CheckConstraint("sequence_step >= 0", name=op.f("ck_activities_sequence_step_range")),
-        sa.CheckConstraint(
-            "time_to_click_minutes >= 0", name=op.f("ck_activities_time_to_click_minutes_range")
-        ),
-        sa.CheckConstraint(
-            "time_to_open_minutes >= 0", name=op.f("ck_activities_time_to_open_minutes_range")
-        ),
-        sa.CheckConstraint(
-            "time_to_reply_minutes >= 0", name=op.f("ck_activities_time_to_reply_minutes_range")
-        ),
-        sa.CheckConstraint("touch_number >= 0", name=op.f("ck_activities_touch_number_range")),
-        sa.ForeignKeyConstraint(
-            ["client_id", "campaign_id"],
-            ["campaigns.client_id", "campaigns.id"],
-            name=op.f("fk_activities_client_id_campaign_id_campaigns"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["client_id", "lead_id"],
-            ["leads.client_id", "leads.id"],
-            name=op.f("fk_activities_client_id_lead_id_leads"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["client_id"],
-            ["clients.id"],
-            name=op.f("fk_activities_client_id_clients"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_activities")),
-        sa.UniqueConstraint("client_id", "id", name=op.f("uq_activities_client_id_id")),
+        *ddl.tenant_constraints("activities"),
+        ddl.tenant_reference("activities", "campaign_id", "campaigns"),
+        ddl.tenant_reference("activities", "lead_id", "leads", ondelete="CASCADE"),
     )
     op.create_index(
         "ix_activities_client_id_campaign_id_created_at",
@@ -173,10 +134,11 @@ def upgrade() -> None:
         op.f("ix_activities_sender_domain"), "activities", ["sender_domain"], unique=False
     )
     op.create_index(op.f("ix_activities_thread_id"), "activities", ["thread_id"], unique=False)
+
     op.create_table(
         "activity_stats",
-        sa.Column("id", sa.Uuid(), server_default=sa.text("gen_random_uuid()"), nullable=False),
-        sa.Column("client_id", sa.Uuid(), nullable=False),
+        ddl.id_column(),
+        ddl.client_id_column(),
         sa.Column("campaign_id", sa.Uuid(), nullable=True),
         sa.Column("lead_id", sa.Uuid(), nullable=True),
         sa.Column(
@@ -185,103 +147,33 @@ def upgrade() -> None:
             server_default=sa.text("(now() AT TIME ZONE 'utc')::date"),
             nullable=False,
         ),
-        sa.Column("email_sent", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("email_delivered", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("email_opened", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("email_clicked", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("email_replied", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("email_bounced", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("sms_sent", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("sms_delivered", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("sms_replied", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("linkedin_sent", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("linkedin_accepted", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("linkedin_replied", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("voice_called", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("voice_answered", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("voice_voicemail", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("mail_sent", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("mail_delivered", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("total_sent", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("total_replied", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column("total_converted", sa.Integer(), server_default=sa.text("0"), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
+        *ddl.counters(
+            "activity_stats",
+            "email_sent",
+            "email_delivered",
+            "email_opened",
+            "email_clicked",
+            "email_replied",
+            "email_bounced",
+            "sms_sent",
+            "sms_delivered",
+            "sms_replied",
+            "linkedin_sent",
+            "linkedin_accepted",
+            "linkedin_replied",
+            "voice_called",
+            "voice_answered",
+            "voice_voicemail",
+            "mail_sent",
+            "mail_delivered",
+            "total_sent",
+            "total_replied",
+            "total_converted",
         ),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.CheckConstraint(
-            "email_bounced >= 0", name=op.f("ck_activity_stats_email_bounced_range")
-        ),
-        sa.CheckConstraint(
-            "email_clicked >= 0", name=op.f("ck_activity_stats_email_clicked_range")
-        ),
-        sa.CheckConstraint(
-            "email_delivered >= 0", name=op.f("ck_activity_stats_email_delivered_range")
-        ),
-        sa.CheckConstraint("email_opened >= 0", name=op.f("ck_activity_stats_email_opened_range")),
-        sa.CheckConstraint(
-            "email_replied >= 0", name=op.f("ck_activity_stats_email_replied_range")
-        ),
-        sa.CheckConstraint("email_sent >= 0", name=op.f("ck_activity_stats_email_sent_range")),
-        sa.CheckConstraint(
-            "linkedin_accepted >= 0", name=op.f("ck_activity_stats_linkedin_accepted_range")
-        ),
-        sa.CheckConstraint(
-            "linkedin_replied >= 0", name=op.f("ck_activity_stats_linkedin_replied_range")
-        ),
-        sa.CheckConstraint(
-            "linkedin_sent >= 0", name=op.f("ck_activity_stats_linkedin_sent_range")
-        ),
-        sa.CheckConstraint(
-            "mail_delivered >= 0", name=op.f("ck_activity_stats_mail_delivered_range")
-        ),
-        sa.CheckConstraint("mail_sent >= 0", name=op.f("ck_activity_stats_mail_sent_range")),
-        sa.CheckConstraint(
-            "sms_delivered >= 0", name=op.f("ck_activity_stats_sms_delivered_range")
-        ),
-        sa.CheckConstraint("sms_replied >= 0", name=op.f("ck_activity_stats_sms_replied_range")),
-        sa.CheckConstraint("sms_sent >= 0", name=op.f("ck_activity_stats_sms_sent_range")),
-        sa.CheckConstraint(
-            "total_converted >= 0", name=op.f("ck_activity_stats_total_converted_range")
-        ),
-        sa.CheckConstraint(
-            "total_replied >= 0", name=op.f("ck_activity_stats_total_replied_range")
-        ),
-        sa.CheckConstraint("total_sent >= 0", name=op.f("ck_activity_stats_total_sent_range")),
-        sa.CheckConstraint(
-            "voice_answered >= 0", name=op.f("ck_activity_stats_voice_answered_range")
-        ),
-        sa.CheckConstraint("voice_called >= 0", name=op.f("ck_activity_stats_voice_called_range")),
-        sa.CheckConstraint(
-            "voice_voicemail >= 0", name=op.f("ck_activity_stats_voice_voicemail_range")
-        ),
-        sa.ForeignKeyConstraint(
-            ["client_id", "campaign_id"],
-            ["campaigns.client_id", "campaigns.id"],
-            name=op.f("fk_activity_stats_client_id_campaign_id_campaigns"),
-            ondelete="SET NULL (campaign_id)",
-        ),
-        sa.ForeignKeyConstraint(
-            ["client_id", "lead_id"],
-            ["leads.client_id", "leads.id"],
-            name=op.f("fk_activity_stats_client_id_lead_id_leads"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["client_id"],
-            ["clients.id"],
-            name=op.f("fk_activity_stats_client_id_clients"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_activity_stats")),
+        *ddl.timestamp_columns(),
+        *ddl.tenant_constraints("activity_stats"),
+        ddl.tenant_reference("activity_stats", "campaign_id", "campaigns", ondelete="CASCADE"),
+        ddl.tenant_reference("activity_stats", "lead_id", "leads", ondelete="CASCADE"),
         sa.UniqueConstraint(
             "client_id",
             "campaign_id",
@@ -290,7 +182,6 @@ def upgrade() -> None:
             name="unique_activity_stats",
             postgresql_nulls_not_distinct=True,
         ),
-        sa.UniqueConstraint("client_id", "id", name=op.f("uq_activity_stats_client_id_id")),
     )
     op.create_index(
         "ix_activity_stats_client_id_lead_id",
