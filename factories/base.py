@@ -10,6 +10,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from polyfactory.exceptions import ConfigurationException
 from polyfactory.factories.pydantic_factory import ModelFactory
+from polyfactory.field_meta import FieldMeta
 from polyfactory.persistence import AsyncPersistenceProtocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -80,8 +81,9 @@ def web_url() -> str:
 class AgencyFactory(ModelFactory[T], Generic[T]):
     """Builds valid rows and schemas of agency-models.
 
-    * A field with a default keeps it: ``deleted_at`` stays None, server-owned columns
-      (``created_at``, ``updated_at``) are left to the server, ids come from the model.
+    * A field with a default keeps it unless the factory declares a value: ``deleted_at``
+      stays None, server-owned columns (``created_at``, ``updated_at``) are left to the
+      server, ids come from the model.
     * Datetimes are timezone-aware (UTC); emails are realistic and unique.
     * ``create_async`` persists through the bound session (flush, no commit) and first creates
       the parents listed in ``__parents__`` that were not given, in the same tenant; the
@@ -106,6 +108,12 @@ class AgencyFactory(ModelFactory[T], Generic[T]):
             Domain: unique_domain,
             WebUrl: web_url,
         }
+
+    @classmethod
+    def should_use_default_value(cls, field_meta: FieldMeta) -> bool:
+        """Keep a field's default unless the factory declares a value for it."""
+        declared = hasattr(cls, field_meta.name) and not hasattr(ModelFactory, field_meta.name)
+        return not declared and super().should_use_default_value(field_meta)
 
     @classmethod
     def _create_model(cls, _build_context: Any, **kwargs: Any) -> T:

@@ -1,7 +1,8 @@
 """One factory per table of agency-models, and one per Create schema.
 
 ``build()`` makes an unsaved, valid object; ``await create_async()`` also persists it (and the
-parents it needs) through the bound session.
+parents it needs) through the bound session. A table's factory and its Create schema's
+factory share one set of field values.
 """
 
 from __future__ import annotations
@@ -55,20 +56,62 @@ def _suppression_reason() -> str:
     return str(faker.random_element(["unsubscribed", "hard bounce", "complaint", "requested"]))
 
 
-class ClientFactory(AgencyFactory[Client]):
+class ClientValues:
     name = Use(_company)
+    website_url = Use(faker.url)
 
 
-class ClientCreateFactory(AgencyFactory[ClientCreate]):
-    name = Use(_company)
-
-
-class UserFactory(AgencyFactory[User]):
+class UserValues:
     full_name = Use(faker.name)
 
 
-class UserCreateFactory(AgencyFactory[UserCreate]):
-    full_name = Use(faker.name)
+class CampaignValues:
+    name = Use(_campaign_name)
+
+
+class CampaignResourceValues:
+    resource_id = Use(faker.uuid4)
+    resource_name = Use(faker.email)
+    daily_limit = Use(faker.random_int, 10, 200)
+
+
+class CampaignSequenceValues:
+    step_number = Use(lambda: next(_step_numbers))
+    subject_template = Use(faker.sentence)
+    body_template = Use(faker.paragraph)
+
+
+class LeadValues:
+    first_name = Use(faker.first_name)
+    last_name = Use(faker.last_name)
+    title = Use(faker.job)
+    company = Use(_company)
+    phone = Use(faker.phone_number)
+
+
+class SuppressionValues:
+    reason = Use(_suppression_reason)
+
+
+class ActivityValues:
+    action = "sent"
+    subject = Use(faker.sentence)
+
+
+class ClientFactory(ClientValues, AgencyFactory[Client]):
+    pass
+
+
+class ClientCreateFactory(ClientValues, AgencyFactory[ClientCreate]):
+    pass
+
+
+class UserFactory(UserValues, AgencyFactory[User]):
+    pass
+
+
+class UserCreateFactory(UserValues, AgencyFactory[UserCreate]):
+    pass
 
 
 class MembershipFactory(AgencyFactory[Membership]):
@@ -79,82 +122,68 @@ class MembershipCreateFactory(AgencyFactory[MembershipCreate]):
     pass
 
 
-class CampaignFactory(AgencyFactory[Campaign]):
+class CampaignFactory(CampaignValues, AgencyFactory[Campaign]):
     __parents__ = {"client_id": ClientFactory}
-    name = Use(_campaign_name)
 
 
-class CampaignCreateFactory(AgencyFactory[CampaignCreate]):
-    name = Use(_campaign_name)
+class CampaignCreateFactory(CampaignValues, AgencyFactory[CampaignCreate]):
+    pass
 
 
-class CampaignResourceFactory(AgencyFactory[CampaignResource]):
+class CampaignResourceFactory(CampaignResourceValues, AgencyFactory[CampaignResource]):
     __parents__ = {"campaign_id": CampaignFactory}
-    resource_id = Use(faker.uuid4)
-    daily_limit = Use(faker.random_int, 10, 200)
 
 
-class CampaignResourceCreateFactory(AgencyFactory[CampaignResourceCreate]):
-    resource_id = Use(faker.uuid4)
-    daily_limit = Use(faker.random_int, 10, 200)
+class CampaignResourceCreateFactory(CampaignResourceValues, AgencyFactory[CampaignResourceCreate]):
+    pass
 
 
-class CampaignSequenceFactory(AgencyFactory[CampaignSequence]):
+class CampaignSequenceFactory(CampaignSequenceValues, AgencyFactory[CampaignSequence]):
     __parents__ = {"campaign_id": CampaignFactory}
-    step_number = Use(lambda: next(_step_numbers))
-    body_template = Use(faker.paragraph)
 
 
-class CampaignSequenceCreateFactory(AgencyFactory[CampaignSequenceCreate]):
-    step_number = Use(lambda: next(_step_numbers))
-    body_template = Use(faker.paragraph)
+class CampaignSequenceCreateFactory(CampaignSequenceValues, AgencyFactory[CampaignSequenceCreate]):
+    pass
 
 
-class LeadFactory(AgencyFactory[Lead]):
+class LeadFactory(LeadValues, AgencyFactory[Lead]):
     __parents__ = {"campaign_id": CampaignFactory}
-    first_name = Use(faker.first_name)
-    last_name = Use(faker.last_name)
-    company = Use(_company)
 
 
-class LeadCreateFactory(AgencyFactory[LeadCreate]):
-    first_name = Use(faker.first_name)
-    last_name = Use(faker.last_name)
-    company = Use(_company)
+class LeadCreateFactory(LeadValues, AgencyFactory[LeadCreate]):
+    pass
 
 
-class GlobalSuppressionFactory(AgencyFactory[GlobalSuppression]):
-    reason = Use(_suppression_reason)
+class GlobalSuppressionFactory(SuppressionValues, AgencyFactory[GlobalSuppression]):
+    pass
 
 
-class GlobalSuppressionCreateFactory(AgencyFactory[GlobalSuppressionCreate]):
-    reason = Use(_suppression_reason)
+class GlobalSuppressionCreateFactory(SuppressionValues, AgencyFactory[GlobalSuppressionCreate]):
+    pass
 
 
-class ClientSuppressionFactory(AgencyFactory[ClientSuppression]):
+class ClientSuppressionFactory(SuppressionValues, AgencyFactory[ClientSuppression]):
     __parents__ = {"client_id": ClientFactory}
-    reason = Use(_suppression_reason)
 
 
-class ClientSuppressionCreateFactory(AgencyFactory[ClientSuppressionCreate]):
-    reason = Use(_suppression_reason)
+class ClientSuppressionCreateFactory(SuppressionValues, AgencyFactory[ClientSuppressionCreate]):
+    pass
 
 
-class DomainSuppressionFactory(AgencyFactory[DomainSuppression]):
-    reason = Use(_suppression_reason)
+class DomainSuppressionFactory(SuppressionValues, AgencyFactory[DomainSuppression]):
+    pass
 
 
-class DomainSuppressionCreateFactory(AgencyFactory[DomainSuppressionCreate]):
-    reason = Use(_suppression_reason)
+class DomainSuppressionCreateFactory(SuppressionValues, AgencyFactory[DomainSuppressionCreate]):
+    pass
 
 
-class ActivityFactory(AgencyFactory[Activity]):
+class ActivityFactory(ActivityValues, AgencyFactory[Activity]):
     __parents__ = {"lead_id": LeadFactory}
-    action = "sent"
 
 
-class ActivityCreateFactory(AgencyFactory[ActivityCreate]):
-    action = "sent"
+class ActivityCreateFactory(ActivityValues, AgencyFactory[ActivityCreate]):
+    pass
 
 
 class ActivityStatsFactory(AgencyFactory[ActivityStats]):
