@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import sqlalchemy as sa
 from annotated_types import Ge, Le
+from pydantic import model_validator
 from sqlmodel import Field
 
 from agency_models.base import (
@@ -74,6 +75,24 @@ class CampaignBase(AgencyModel):
     uses_default_sequence: bool = True
 
 
+def check_campaign_plan(campaign: "CampaignBase") -> "CampaignBase":
+    """The rules spanning several fields: the channel allocations share 100 percent, and the
+    campaign does not end before it starts (the database's CHECKs ``valid_allocation`` and
+    ``dates_in_order``)."""
+    allocated = (
+        campaign.allocation_email
+        + campaign.allocation_sms
+        + campaign.allocation_linkedin
+        + campaign.allocation_voice
+        + campaign.allocation_mail
+    )
+    if allocated != 100:
+        raise ValueError(f"channel allocations must add up to 100, not {allocated}")
+    if campaign.start_date and campaign.end_date and campaign.end_date < campaign.start_date:
+        raise ValueError("end_date is before start_date")
+    return campaign
+
+
 class CampaignKeys(AgencyModel):
     """References fixed when the campaign is created."""
 
@@ -103,6 +122,7 @@ class Campaign(
     table=True,
 ):
     __tablename__ = "campaigns"
+    _plan = model_validator(mode="after")(check_campaign_plan)
     __table_args__ = (
         tenant_key(),
         sa.CheckConstraint(
@@ -140,7 +160,7 @@ class Campaign(
 
 
 class CampaignCreate(CampaignBase, CampaignKeys, TenantMixin):
-    pass
+    _plan = model_validator(mode="after")(check_campaign_plan)
 
 
 class CampaignRead(
