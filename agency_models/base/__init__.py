@@ -1,4 +1,8 @@
-"""The layer every model builds on: base class, metadata, mixins, value types and enums."""
+"""The layer every model builds on: base class, metadata, mixins, value types and enums.
+
+``metadata`` here holds the tables of the modules imported so far; ``agency_models.metadata``
+is the complete one.
+"""
 
 from agency_models import enums
 from agency_models.base.checks import field_checks
@@ -11,7 +15,8 @@ from agency_models.base.mixins import (
     tenant_key,
     tenant_reference,
 )
-from agency_models.base.model import NAMING_CONVENTION, AgencyModel, mapper_registry, metadata
+from agency_models.base.model import NAMING_CONVENTION, AgencyModel, mapper_registry
+from agency_models.base.model import metadata as metadata
 from agency_models.base.relationships import relationship
 from agency_models.base.types import (
     DOMAIN_PATTERN,
@@ -52,7 +57,6 @@ __all__ = [
     "column_type",
     "field_checks",
     "mapper_registry",
-    "metadata",
     "pg_enum",
     "relationship",
     "tenant_key",

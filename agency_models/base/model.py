@@ -43,7 +43,7 @@ class AgencyModel(SQLModel, registry=mapper_registry):
     Unknown input fields are rejected.
     """
 
-    model_config = {"extra": "forbid", "ignored_types": (hybrid_property,)}
+    model_config = {"extra": "forbid", "ignored_types": (hybrid_property,), "defer_build": True}
     __mapper_args__: ClassVar[dict[str, Any]] = {"eager_defaults": True}
 
     def __init__(self, **data: Any) -> None:

@@ -1,0 +1,50 @@
+"""The public surface of the package (SPEC §2)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import agency_models
+from agency_models import base, enums, exceptions, models
+
+
+def test_every_table_schema_enum_and_error_is_importable_from_the_top_level():
+    for module in (models, enums, base):
+        for name in module.__all__:
+            assert getattr(agency_models, name) is getattr(module, name), name
+            assert name in agency_models.__all__, name
+    for name in (
+        "AgencyModelsError",
+        "DatabaseError",
+        "HardDeleteError",
+        "TenantIsolationError",
+        "DuplicateRecordError",
+        "ConfigurationError",
+        "ConstraintViolationError",
+    ):
+        assert getattr(agency_models, name) is getattr(exceptions, name)
+        assert issubclass(getattr(exceptions, name), exceptions.AgencyModelsError)
+
+
+def test_every_table_has_its_create_read_and_update_schemas():
+    for table in agency_models.metadata.sorted_tables:
+        (model,) = [m.class_ for m in base.mapper_registry.mappers if m.local_table is table]
+        for suffix in ("Base", "Create", "Read", "Update"):
+            assert hasattr(agency_models, f"{model.__name__}{suffix}"), (model, suffix)
+
+
+def test_the_tables_load_on_first_use_not_at_import():
+    probe = (
+        "import sys, agency_models\n"
+        "assert 'agency_models.models.lead' not in sys.modules\n"
+        "assert 'agency_models.db' not in sys.modules and 'asyncpg' not in sys.modules\n"
+        "assert len(agency_models.metadata.tables) == 12\n"
+        "assert agency_models.Lead.__tablename__ == 'leads'\n"
+    )
+    subprocess.run([sys.executable, "-c", probe], check=True)
+
+
+def test_the_package_ships_type_information():
+    assert (Path(agency_models.__file__).parent / "py.typed").is_file()
