@@ -35,8 +35,16 @@ def add_updated_at_trigger(table: str) -> None:
     )
 
 
+def revoke_default_privileges(table: str) -> None:
+    """Drop what default privileges gave the API roles: Supabase grants them ALL (TRUNCATE
+    included, which row-level security does not cover) on every new table in ``public``."""
+    op.execute(f"REVOKE ALL ON {table} FROM PUBLIC, anon, authenticated, service_role")
+
+
 def grant_api_access(table: str) -> None:
-    """Supabase's API roles may reach the table; row-level security decides which rows."""
+    """Exactly these privileges for Supabase's API roles; row-level security decides which rows:
+    members read and write, the service role too, ``anon`` reads (and sees nothing)."""
+    revoke_default_privileges(table)
     op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO authenticated, service_role")
     op.execute(f"GRANT SELECT ON {table} TO anon")
 

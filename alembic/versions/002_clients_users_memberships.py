@@ -214,6 +214,7 @@ def upgrade() -> None:
         ddl.add_updated_at_trigger(table)
         ddl.enable_row_level_security(table)
 
+    ddl.revoke_default_privileges("users")
     op.execute("GRANT SELECT ON users TO anon, authenticated")
     op.execute(f"GRANT INSERT (id, {USER_EDITABLE_COLUMNS}) ON users TO authenticated")
     op.execute(f"GRANT UPDATE ({USER_EDITABLE_COLUMNS}) ON users TO authenticated")
@@ -235,7 +236,10 @@ def upgrade() -> None:
 
     ddl.grant_api_access("memberships")
     member = f"client_id IN {ddl.client_ids_with(ddl.EVERY_ROLE)}"
-    manager = f"client_id IN {ddl.client_ids_with(ddl.MANAGER_ROLES)}"
+    manager = (
+        f"client_id IN {ddl.client_ids_with(ddl.MANAGER_ROLES)}"
+        f" AND (role <> 'owner' OR client_id IN {ddl.client_ids_with('{owner}')})"
+    )
     ddl.create_policy("memberships", "SELECT", using=member)
     ddl.create_policy("memberships", "INSERT", check=manager)
     ddl.create_policy("memberships", "UPDATE", using=manager, check=manager)
