@@ -61,3 +61,18 @@ class UnknownRevisionError(MigrationError):
 
 class SchemaDriftError(MigrationError):
     """The database schema differs from the models (``agency-models db check``)."""
+
+
+__all__ = [
+    "AgencyModelsError",
+    "ConfigurationError",
+    "ConstraintViolationError",
+    "DatabaseError",
+    "DuplicateRecordError",
+    "HardDeleteError",
+    "MigrationError",
+    "NaiveDatetimeError",
+    "SchemaDriftError",
+    "TenantIsolationError",
+    "UnknownRevisionError",
+]
