@@ -10,6 +10,7 @@ import os
 import socket
 import tempfile
 import uuid
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -54,7 +55,9 @@ def _embedded_server() -> URL:
             "127.0.0.1:5432, or install pgserver (pip install 'agency-models[dev]')"
         ) from None
     data_dir = Path(tempfile.gettempdir()) / f"agency-models-pgserver-{os.getuid()}"
-    return make_url(get_server(data_dir, cleanup_mode="stop").get_uri())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs: no XDG_RUNTIME_DIR on servers and CI
+        return make_url(get_server(data_dir, cleanup_mode="stop").get_uri())
 
 
 def libpq_dsn(url: URL) -> str:
