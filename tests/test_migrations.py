@@ -29,7 +29,7 @@ from factories.tables import (
     GlobalSuppressionFactory,
     MembershipFactory,
 )
-from factories.testdb import create_database, drop_database, libpq_dsn
+from factories.testdb import create_database, drop_database, libpq_dsn, server_url
 from tests.helpers import column, query
 
 REPO = Path(__file__).resolve().parents[1]
@@ -54,6 +54,12 @@ def empty_database() -> Iterator[URL]:
         yield url
     finally:
         drop_database(url)
+
+
+@pytest.fixture
+def migrated_database(empty_database) -> URL:
+    migrations.upgrade(empty_database)
+    return empty_database
 
 
 def test_upgrade_then_downgrade_to_base_leaves_nothing_then_upgrades_again(empty_database):
@@ -141,6 +147,22 @@ def test_a_database_from_a_newer_release_is_refused_clearly(empty_database):
     assert result.returncode == 2
     assert "revision 999" in result.stderr
     assert "newer release" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [("server", "cannot reach the database"), ("database", "does not exist")],
+)
+def test_cli_reports_an_unusable_database_without_a_traceback(missing, message):
+    url = (
+        "postgresql://postgres@127.0.0.1:1/nowhere"
+        if missing == "server"
+        else libpq_dsn(server_url().set(database="agency_models_no_such_db"))
+    )
+    result = _cli("db", "--url", url, "current")
+    assert result.returncode == 2
+    assert message in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -244,3 +266,31 @@ async def test_downgrading_step_by_step_with_rows_present_then_upgrading_again(e
     migrations.upgrade(empty_database)
     migrations.check(empty_database)
     await _populate_every_table(empty_database)
+
+
+@pytest.mark.parametrize(
+    ("damage", "reported"),
+    [
+        ("ALTER TABLE campaigns DISABLE ROW LEVEL SECURITY", "row-level security is disabled"),
+        ("DROP POLICY activity_stats_select ON activity_stats", "no row-level-security policy"),
+        ("DROP TRIGGER set_updated_at ON users", "no set_updated_at trigger"),
+        ("GRANT INSERT ON clients TO anon", "anon holds INSERT"),
+        ("GRANT TRUNCATE ON leads TO authenticated", "authenticated holds TRUNCATE"),
+        (
+            "DROP INDEX unique_lead_per_client;"
+            " CREATE UNIQUE INDEX unique_lead_per_client ON leads (client_id, email)",
+            "index unique_lead_per_client has WHERE None",
+        ),
+        (
+            "ALTER TABLE leads DROP CONSTRAINT ck_leads_als_score_range;"
+            " ALTER TABLE leads ADD CONSTRAINT ck_leads_als_score_range"
+            " CHECK (als_score BETWEEN 0 AND 99)",
+            "check ck_leads_als_score_range",
+        ),
+    ],
+)
+def test_check_reports_what_alembic_alone_would_miss(migrated_database, damage, reported):
+    for statement in damage.split(";"):
+        query(migrated_database, statement)
+    with pytest.raises(SchemaDriftError, match=reported):
+        migrations.check(migrated_database)

@@ -73,6 +73,9 @@ class Table:
     inserters: frozenset[MembershipRole] = WRITERS
     updaters: frozenset[MembershipRole] = WRITERS
     deleters: frozenset[MembershipRole] = MANAGERS
+    insert_refusal: str = RLS_VIOLATION
+    """How an insert by a role not among ``inserters`` is refused: by the ``INSERT`` policy, or
+    by the privileges when the table grants no insert at all."""
 
     def __str__(self) -> str:
         return self.name
@@ -87,6 +90,7 @@ TENANT_TABLES = (
         inserters=NOBODY,
         updaters=MANAGERS,
         deleters=frozenset({OWNER}),
+        insert_refusal=PERMISSION_DENIED,
     ),
     Table(
         "memberships",
@@ -362,7 +366,7 @@ async def test_membership_role_decides_writes_in_own_tenant(agency_session, worl
             await assert_refused(
                 agency_session,
                 lambda: insert(agency_session, table, world.a.references),
-                RLS_VIOLATION,
+                table.insert_refusal,
                 table.name,
             )
         assert await update(agency_session, table, row_id) == (role in table.updaters)
@@ -436,6 +440,29 @@ async def test_a_soft_deleted_membership_grants_nothing(agency_session, world):
         assert set(await visible(agency_session, USERS)) == {viewer}
     async with acting_as(agency_session, world.a.users[OWNER]):
         assert set(await visible(agency_session, USERS)) == world.a.teammates - {viewer}
+
+
+@pytest.mark.parametrize(
+    "column", ["tier", "subscription_status", "credits_remaining", "stripe_customer_id"]
+)
+async def test_owners_cannot_change_their_subscription(agency_session, world, column):
+    owner = world.a.users[OWNER]
+    async with acting_as(agency_session, owner):
+        assert (
+            await run(
+                agency_session, "UPDATE clients SET name = name WHERE id = :id", id=world.a.id
+            )
+        ).rowcount == 1
+        await assert_refused(
+            agency_session,
+            lambda: run(
+                agency_session,
+                f"UPDATE clients SET {column} = {column} WHERE id = :id",
+                id=world.a.id,
+            ),
+            PERMISSION_DENIED,
+            "clients",
+        )
 
 
 async def test_only_owners_grant_take_or_change_the_owner_role(agency_session, world):

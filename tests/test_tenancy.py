@@ -175,7 +175,7 @@ async def test_deleting_a_client_erases_every_row_of_the_tenant(agency_session):
         await agency_session.flush()
     agency_session.expunge_all()
 
-    with allow_hard_delete(agency_session):
+    async with allow_hard_delete(agency_session):
         await agency_session.exec(delete(Client).where(Client.id == client.id))
 
     for table in ["clients", *(model.__tablename__ for model in TENANT_TABLES)]:

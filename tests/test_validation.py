@@ -402,7 +402,7 @@ TABLES = [
             Bad("naive-datetime", "email_opened_at", NAIVE, "timezone_aware"),
         ),
         server_owned=owned("id", "created_at"),
-        fixed={"client_id": SOME_ID},
+        fixed={"client_id": SOME_ID, "campaign_id": SOME_ID, "lead_id": SOME_ID},
         valid_update={"email_opened": True, "email_open_count": 3},
     ),
     Table(
@@ -418,7 +418,12 @@ TABLES = [
             Bad("out-of-range-total", "total_converted", -1, "greater_than_equal"),
         ),
         server_owned=owned("id", "created_at", "updated_at"),
-        fixed={"client_id": SOME_ID},
+        fixed={
+            "client_id": SOME_ID,
+            "campaign_id": SOME_ID,
+            "lead_id": SOME_ID,
+            "date": "2026-01-01",
+        },
         valid_update={"email_sent": 10, "total_sent": 10},
     ),
 ]

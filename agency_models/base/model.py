@@ -11,9 +11,10 @@ from typing import Any, ClassVar, Self
 import sqlalchemy as sa
 from pydantic.config import ExtraValues
 from pydantic.fields import FieldInfo
-from pydantic_core import PydanticUndefined
+from pydantic_core import PydanticUndefined, from_json
+from sqlalchemy import event
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import registry
+from sqlalchemy.orm import Mapper, registry
 from sqlmodel import SQLModel
 from sqlmodel.main import FieldInfoMetadata
 
@@ -88,6 +89,37 @@ class AgencyModel(SQLModel, registry=mapper_registry):
             by_alias=by_alias,
             by_name=by_name,
         )
+
+    @classmethod
+    def model_validate_json(
+        cls,
+        json_data: str | bytes | bytearray,
+        *,
+        strict: bool | None = None,
+        extra: ExtraValues | None = None,
+        context: Any | None = None,
+        by_alias: bool | None = None,
+        by_name: bool | None = None,
+    ) -> Self:
+        """Validate JSON; a table validates it like :meth:`model_validate` does (SQLModel's own
+        path would build the row from the raw, unvalidated values)."""
+        if cls.model_config.get("table"):
+            return cls.model_validate(from_json(json_data), strict=strict, context=context)
+        return super().model_validate_json(
+            json_data,
+            strict=strict,
+            extra=extra,
+            context=context,
+            by_alias=by_alias,
+            by_name=by_name,
+        )
+
+
+@event.listens_for(AgencyModel, "after_mapper_constructed", propagate=True)
+def _instrument_validated_rows(mapper: Mapper[Any], table_class: type[AgencyModel]) -> None:
+    """Tables keep SQLModel's ``__init__`` as a custom one: pydantic then builds the rows it
+    validates (``model_validate_json``, FastAPI bodies) through it, with SQLAlchemy's state."""
+    table_class.__pydantic_custom_init__ = True
 
 
 def _complete_column_spec(field: FieldInfo) -> None:

@@ -2,9 +2,8 @@
 
 from agency_models.db.config import DATABASE_DIRECT_URL, DATABASE_URL, database_url
 from agency_models.db.engine import create_engine, dispose_engine, get_engine
+from agency_models.db.scoping import ALLOW_HARD_DELETE, INCLUDE_DELETED
 from agency_models.db.session import (
-    ALLOW_HARD_DELETE,
-    INCLUDE_DELETED,
     AgencySession,
     act_as_user,
     allow_hard_delete,

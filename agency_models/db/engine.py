@@ -9,7 +9,11 @@ from sqlalchemy.engine import URL, ExceptionContext
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from agency_models.db.config import database_url
-from agency_models.exceptions import ConstraintViolationError, DuplicateRecordError
+from agency_models.exceptions import (
+    AgencyModelsError,
+    ConstraintViolationError,
+    DuplicateRecordError,
+)
 
 POOL_OPTIONS: dict[str, Any] = {
     "pool_size": 5,
@@ -73,7 +77,10 @@ _VIOLATIONS = {
 
 
 def _raise_constraint_violation(context: ExceptionContext) -> BaseException | None:
-    """Report integrity violations as the package's typed errors, naming the constraint."""
+    """Report integrity violations as the package's typed errors, naming the constraint; let
+    the package's own errors (a naive datetime refused while binding) through unwrapped."""
+    if isinstance(context.original_exception, AgencyModelsError):
+        return context.original_exception
     violation = _VIOLATIONS.get(getattr(context.original_exception, "sqlstate", None) or "")
     if violation is None:
         return None

@@ -2,45 +2,44 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import uuid
-from collections.abc import AsyncIterator, Iterator, Mapping
-from contextlib import asynccontextmanager, contextmanager
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
-from sqlalchemy.orm import ORMExecuteState, UOWTransaction, with_loader_criteria
-from sqlmodel import col, select
+from sqlalchemy.orm import UOWTransaction
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.orm.session import Session
 
-from agency_models.base import SoftDeleteMixin, TenantMixin, mapper_registry
 from agency_models.db.engine import get_engine
-from agency_models.exceptions import HardDeleteError, TenantIsolationError
-from agency_models.models import Client
-
-INCLUDE_DELETED = "include_deleted"
-"""Execution option: ``select(Lead).execution_options(include_deleted=True)`` also returns
-soft-deleted rows."""
-ALLOW_HARD_DELETE = "allow_hard_delete"
-"""Execution option (and ``session.info`` key) that permits a hard delete of a soft-deletable
-row, for legal erasure."""
-TENANT = "client_id"
-"""``session.info`` key of the tenant a session is bound to."""
-
-_M = TypeVar("_M")
+from agency_models.db.scoping import (
+    ALLOW_HARD_DELETE,
+    TENANT,
+    check_flush,
+    hidden_as_deleted,
+    scope_statement,
+)
 
 
 class AgencySyncSession(Session):
-    """The synchronous session behind :class:`AgencySession`; the behaviours live here."""
+    """The synchronous session behind :class:`AgencySession`; the behaviours live here (and in
+    :mod:`agency_models.db.scoping`)."""
 
     @property
     def tenant_id(self) -> uuid.UUID | None:
         tenant = self.info.get(TENANT)
         return tenant if tenant is None else uuid.UUID(str(tenant))
+
+    def get(self, entity: Any, ident: Any, **options: Any) -> Any:
+        """``Session.get``, except that a row soft-deleted earlier in this session is not
+        returned from the identity map either (unless ``include_deleted``)."""
+        obj = super().get(entity, ident, **options)
+        return None if hidden_as_deleted(obj, options.get("execution_options")) else obj
 
 
 class AgencySession(AsyncSession):
@@ -50,9 +49,11 @@ class AgencySession(AsyncSession):
       ``execution_options(include_deleted=True)``.
     * Hard-deleting a soft-deletable row raises :class:`HardDeleteError` unless allowed with
       :func:`allow_hard_delete` or ``execution_options(allow_hard_delete=True)``.
-    * Bound to a tenant (``info={"client_id": ...}``, see :func:`tenant_session`), it reads,
-      updates and deletes only that tenant's rows, and refuses to insert another tenant's
-      (:class:`TenantIsolationError`).
+    * Bound to a tenant (``info={"client_id": ...}``, see :func:`tenant_session`), its ORM
+      statements read, update and delete only that tenant's rows; writes it cannot scope
+      (another tenant's rows, a Core UPDATE/DELETE of a tenant table, bulk UPDATE by primary
+      key, INSERT … SELECT, upserts not keyed on ``client_id``, new clients) raise
+      :class:`TenantIsolationError`. Core and ``text()`` reads are not rewritten.
     """
 
     sync_session_class = AgencySyncSession
@@ -62,104 +63,23 @@ class AgencySession(AsyncSession):
         return self.sync_session.tenant_id  # type: ignore[attr-defined, no-any-return]
 
 
-@event.listens_for(AgencySyncSession, "do_orm_execute")
-def _scope_statement(state: ORMExecuteState) -> None:
-    if state.is_column_load or state.is_relationship_load:
-        return
-    options = state.execution_options
-    if state.is_select and not options.get(INCLUDE_DELETED, False):
-        state.statement = state.statement.options(*_live_rows_only())
-    if state.is_delete and not (
-        options.get(ALLOW_HARD_DELETE, False) or state.session.info.get(ALLOW_HARD_DELETE)
-    ):
-        mapper = state.bind_mapper
-        if mapper is not None and issubclass(mapper.class_, SoftDeleteMixin):
-            raise HardDeleteError(
-                f"{mapper.class_.__name__} is soft-deletable: call soft_delete() on the rows, "
-                "or allow the hard delete explicitly with execution_options(allow_hard_delete=True)"
-            )
-    tenant = state.session.info.get(TENANT)
-    if tenant is None:
-        return
-    if state.is_insert:
-        _check_insert_parameters(state, tenant)
-    else:
-        state.statement = state.statement.options(
-            with_loader_criteria(Client, col(Client.id) == tenant, include_aliases=True),
-            *(
-                with_loader_criteria(table, table.client_id == tenant, include_aliases=True)
-                for table in _mapped_subclasses(TenantMixin)
-            ),
-        )
-
-
-@functools.cache
-def _mapped_subclasses(mixin: type[_M]) -> tuple[Any, ...]:
-    """The table classes of the package that use ``mixin`` (all are mapped at import)."""
-    return tuple(
-        mapper.class_ for mapper in mapper_registry.mappers if issubclass(mapper.class_, mixin)
-    )
-
-
-@functools.cache
-def _live_rows_only() -> tuple[Any, ...]:
-    return tuple(
-        with_loader_criteria(table, col(table.deleted_at).is_(None), include_aliases=True)
-        for table in _mapped_subclasses(SoftDeleteMixin)
-    )
-
-
-def _check_insert_parameters(state: ORMExecuteState, tenant: uuid.UUID) -> None:
-    """Refuse an ORM ``insert()`` writing rows of another tenant, whether the rows come as
-    execution parameters or in ``.values()``."""
-    parameters = state.parameters
-    rows: list[Mapping[str, Any]] = (
-        [parameters] if isinstance(parameters, Mapping) else list(parameters or [])
-    )
-    owners = [row["client_id"] for row in rows if "client_id" in row]
-    statement = state.statement
-    values = statement.compile().params if isinstance(statement, sa.Insert) else {}
-    owners += [
-        value
-        for name, value in values.items()
-        if name == "client_id" or name.startswith("client_id_m")
-    ]
-    for owner in owners:
-        if owner is not None and str(owner) != str(tenant):
-            raise TenantIsolationError(
-                f"this session is bound to client {tenant}; refusing to insert a row of "
-                f"client {owner}"
-            )
+event.listen(AgencySyncSession, "do_orm_execute", scope_statement)
 
 
 @event.listens_for(AgencySyncSession, "before_flush")
 def _check_flush(session: Session, flush_context: UOWTransaction, instances: object) -> None:
-    if not session.info.get(ALLOW_HARD_DELETE):
-        for obj in session.deleted:
-            if isinstance(obj, SoftDeleteMixin):
-                raise HardDeleteError(
-                    f"{type(obj).__name__} {getattr(obj, 'id', '')} is soft-deletable: call "
-                    "soft_delete() instead, or wrap the delete in allow_hard_delete(session)"
-                )
-    tenant = session.info.get(TENANT)
-    if tenant is None:
-        return
-    for obj in (*session.new, *session.dirty):
-        owner = obj.id if isinstance(obj, Client) else getattr(obj, "client_id", tenant)
-        if str(owner) != str(tenant):
-            raise TenantIsolationError(
-                f"this session is bound to client {tenant}; refusing to write "
-                f"{type(obj).__name__} of client {owner}"
-            )
+    check_flush(session)
 
 
-@contextmanager
-def allow_hard_delete(session: AgencySession) -> Iterator[AgencySession]:
-    """Permit hard deletes of soft-deletable rows inside the block (legal erasure)."""
+@asynccontextmanager
+async def allow_hard_delete(session: AgencySession) -> AsyncIterator[AgencySession]:
+    """Permit hard deletes of soft-deletable rows inside the block (legal erasure); the deletes
+    requested in the block are flushed before it ends, while they are allowed."""
     previous = session.info.get(ALLOW_HARD_DELETE, False)
     session.info[ALLOW_HARD_DELETE] = True
     try:
         yield session
+        await session.flush()
     finally:
         session.info[ALLOW_HARD_DELETE] = previous
 

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from alembic.util import CommandError
+from sqlalchemy.exc import DBAPIError
 
 from agency_models import migrations
 from agency_models.exceptions import AgencyModelsError, SchemaDriftError
@@ -51,6 +52,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (AgencyModelsError, CommandError) as error:
         print(f"agency-models: {error}", file=sys.stderr)
         return 2
+    except OSError as error:
+        print(f"agency-models: cannot reach the database: {error}", file=sys.stderr)
+        return 2
+    except DBAPIError as error:
+        if error.connection_invalidated or not error.statement:
+            print(f"agency-models: cannot use the database: {error.orig}", file=sys.stderr)
+            return 2
+        raise
     return 0
 
 

@@ -6,7 +6,7 @@ change the DDL, add a new function and use it in a new revision.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -47,6 +47,27 @@ def grant_api_access(table: str) -> None:
     revoke_default_privileges(table)
     op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO authenticated, service_role")
     op.execute(f"GRANT SELECT ON {table} TO anon")
+
+
+def grant_column_access(
+    table: str,
+    *,
+    insert: Sequence[str] = (),
+    update: Sequence[str] = (),
+    delete: bool = False,
+) -> None:
+    """Like :func:`grant_api_access`, but ``authenticated`` may insert and update only the
+    listed columns (and delete only if ``delete``): what the platform owns stays out of reach
+    whatever a policy allows."""
+    revoke_default_privileges(table)
+    op.execute(f"GRANT SELECT ON {table} TO anon, authenticated")
+    if insert:
+        op.execute(f"GRANT INSERT ({', '.join(insert)}) ON {table} TO authenticated")
+    if update:
+        op.execute(f"GRANT UPDATE ({', '.join(update)}) ON {table} TO authenticated")
+    if delete:
+        op.execute(f"GRANT DELETE ON {table} TO authenticated")
+    op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO service_role")
 
 
 def enable_row_level_security(table: str) -> None:

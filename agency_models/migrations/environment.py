@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -19,13 +18,13 @@ from agency_models import metadata
 from agency_models.db.config import database_url
 from agency_models.db.engine import POOLER_SAFE_CONNECT_ARGS
 from agency_models.exceptions import UnknownRevisionError
-from agency_models.migrations import autogen
+from agency_models.migrations import autogen, integrity
 
 VERSION_TABLE = "agency_models_version"
 """Alembic's version table; named for the package so a service's own Alembic history in the
 same database keeps its ``alembic_version``."""
 MIGRATION_LOCK_KEY = 0x6167656E6379
-"""Session-level advisory lock held while migrating, so concurrent deploys run one at a time."""
+"""Advisory lock held while migrating, so concurrent deploys run one at a time."""
 OWN_SCHEMAS = frozenset({"public"})
 URL_ATTRIBUTE = "agency_models.url"
 CONNECTION_ATTRIBUTE = "connection"
@@ -33,6 +32,7 @@ CONNECTION_ATTRIBUTE = "connection"
 _T = TypeVar("_T")
 
 Plugin.setup_plugin_from_module(autogen, autogen.PLUGIN_NAME)
+Plugin.setup_plugin_from_module(integrity, integrity.PLUGIN_NAME)
 
 
 def run(context: EnvironmentContext) -> None:
@@ -44,9 +44,9 @@ def run(context: EnvironmentContext) -> None:
         return
     connection = context.config.attributes.get(CONNECTION_ATTRIBUTE)
     if isinstance(connection, Connection):
-        _run_locked(connection, context)
+        _run_with_session_lock(connection, context)
     else:
-        run_sync(_with_connection(_url(context), functools.partial(_run_locked, context=context)))
+        run_sync(_run_with_transaction_lock(_url(context), context))
 
 
 def run_sync(coroutine: Coroutine[Any, Any, _T]) -> _T:
@@ -88,19 +88,45 @@ async def _with_connection(url: URL, work: Callable[[Connection], _T]) -> _T:
         await engine.dispose()
 
 
-def _run_locked(connection: Connection, context: EnvironmentContext) -> None:
+async def _run_with_transaction_lock(url: URL, context: EnvironmentContext) -> None:
+    """Migrate while a second connection holds the migration lock in an open transaction.
+
+    A transaction-level lock is safe behind a transaction pooler: the open transaction pins
+    one server connection until it ends, and ends (releasing the lock) if this process dies.
+    A session-level lock would outlive the migration on whichever pooled connection took it.
+    """
+    engine = create_async_engine(url, poolclass=sa.NullPool, connect_args=POOLER_SAFE_CONNECT_ARGS)
+    try:
+        async with engine.connect() as lock, engine.connect() as connection:
+            await lock.execute(
+                sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+            )
+            try:
+                await connection.run_sync(_migrate, context)
+            finally:
+                await lock.rollback()
+    finally:
+        await engine.dispose()
+
+
+def _run_with_session_lock(connection: Connection, context: EnvironmentContext) -> None:
+    """Migrate on a connection the caller passed in (a direct one: the lock is session-level)."""
     connection.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
     connection.commit()
     try:
-        _refuse_unknown_revisions(connection, context)
-        _configure(context, connection=connection)
-        with context.begin_transaction():
-            context.run_migrations()
+        _migrate(connection, context)
     finally:
         if connection.in_transaction():
             connection.rollback()
         connection.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
         connection.commit()
+
+
+def _migrate(connection: Connection, context: EnvironmentContext) -> None:
+    _refuse_unknown_revisions(connection, context)
+    _configure(context, connection=connection)
+    with context.begin_transaction():
+        context.run_migrations()
 
 
 def _refuse_unknown_revisions(connection: Connection, context: EnvironmentContext) -> None:
@@ -136,6 +162,7 @@ def _configure(
             "alembic.autogenerate.*",
             "alembic.ext.checkconstraint_byname",
             autogen.PLUGIN_NAME,
+            integrity.PLUGIN_NAME,
         ],
         literal_binds=url is not None,
     )

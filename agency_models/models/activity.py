@@ -28,9 +28,14 @@ if TYPE_CHECKING:
     from agency_models.models.lead import Lead
 
 
-class ActivityBase(AgencyModel):
+class ActivityKeys(AgencyModel):
+    """What the activity is about, fixed when it is logged."""
+
     campaign_id: uuid.UUID
     lead_id: uuid.UUID
+
+
+class ActivityBase(AgencyModel):
     channel: ChannelType
     action: str = Field(min_length=1)
     """What happened: ``sent``, ``delivered``, ``opened``, ``replied``, ``bounced``, …"""
@@ -91,7 +96,7 @@ class ActivityBase(AgencyModel):
     extra_data: dict[str, Any] = Field(default_factory=dict, sa_column_kwargs={"name": "metadata"})
 
 
-class Activity(ActivityBase, TenantMixin, UUIDMixin, CreatedAtMixin, table=True):
+class Activity(ActivityBase, ActivityKeys, TenantMixin, UUIDMixin, CreatedAtMixin, table=True):
     """One outreach event. Rows are appended, and updated only as engagement arrives."""
 
     __tablename__ = "activities"
@@ -118,17 +123,15 @@ class Activity(ActivityBase, TenantMixin, UUIDMixin, CreatedAtMixin, table=True)
     campaign: "Campaign" = relationship(foreign_keys="Activity.campaign_id")
 
 
-class ActivityCreate(ActivityBase, TenantMixin):
+class ActivityCreate(ActivityBase, ActivityKeys, TenantMixin):
     pass
 
 
-class ActivityRead(ActivityBase, TenantMixin, UUIDMixin, CreatedAtMixin):
+class ActivityRead(ActivityBase, ActivityKeys, TenantMixin, UUIDMixin, CreatedAtMixin):
     pass
 
 
 class ActivityUpdate(ActivityBase):
-    campaign_id: uuid.UUID = Field(default=None)
-    lead_id: uuid.UUID = Field(default=None)
     channel: ChannelType = Field(default=None)
     action: str = Field(default=None, min_length=1)
 
@@ -137,13 +140,19 @@ def _today_utc() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
-class ActivityStatsBase(AgencyModel):
+class ActivityStatsKeys(AgencyModel):
+    """What the counts are of, fixed when the row is created: a campaign (None: every
+    campaign), a lead (None: every lead) and a UTC day."""
+
     campaign_id: uuid.UUID | None = None
     lead_id: uuid.UUID | None = None
     date: dt.date = Field(
         default_factory=_today_utc,
         sa_column_kwargs={"server_default": sa.text("(now() AT TIME ZONE 'utc')::date")},
     )
+
+
+class ActivityStatsBase(AgencyModel):
     email_sent: int = Field(default=0, ge=0)
     email_delivered: int = Field(default=0, ge=0)
     email_opened: int = Field(default=0, ge=0)
@@ -166,8 +175,10 @@ class ActivityStatsBase(AgencyModel):
     total_converted: int = Field(default=0, ge=0)
 
 
-class ActivityStats(ActivityStatsBase, TenantMixin, UUIDMixin, TimestampMixin, table=True):
-    """Counts per client, campaign (None: all) and lead (None: all) and UTC day."""
+class ActivityStats(
+    ActivityStatsBase, ActivityStatsKeys, TenantMixin, UUIDMixin, TimestampMixin, table=True
+):
+    """Counts per client, campaign, lead and UTC day."""
 
     __tablename__ = "activity_stats"
     __table_args__ = (
@@ -189,11 +200,13 @@ class ActivityStats(ActivityStatsBase, TenantMixin, UUIDMixin, TimestampMixin, t
     lead: Optional["Lead"] = relationship(foreign_keys="ActivityStats.lead_id")
 
 
-class ActivityStatsCreate(ActivityStatsBase, TenantMixin):
+class ActivityStatsCreate(ActivityStatsBase, ActivityStatsKeys, TenantMixin):
     pass
 
 
-class ActivityStatsRead(ActivityStatsBase, TenantMixin, UUIDMixin, TimestampMixin):
+class ActivityStatsRead(
+    ActivityStatsBase, ActivityStatsKeys, TenantMixin, UUIDMixin, TimestampMixin
+):
     pass
 
 

@@ -66,9 +66,47 @@ HELPER_FUNCTIONS = (
 )
 
 USER_EDITABLE_COLUMNS = (
-    "email, full_name, avatar_url, timezone, notification_email, notification_sms"
+    "email",
+    "full_name",
+    "avatar_url",
+    "timezone",
+    "notification_email",
+    "notification_sms",
 )
 """What a user may write in their own profile: everything but ``is_platform_admin``."""
+
+CLIENT_EDITABLE_COLUMNS = (
+    "name",
+    "default_permission_mode",
+    "paused_at",
+    "pause_reason",
+    "paused_by_user_id",
+    "digest_enabled",
+    "digest_frequency",
+    "digest_send_hour",
+    "digest_timezone",
+    "digest_recipients",
+    "website_url",
+    "company_description",
+    "services_offered",
+    "years_in_business",
+    "team_size",
+    "value_proposition",
+    "default_offer",
+    "icp_industries",
+    "icp_company_sizes",
+    "icp_revenue_range",
+    "icp_locations",
+    "icp_titles",
+    "icp_pain_points",
+    "icp_keywords",
+    "icp_exclusions",
+    "icp_confirmed_at",
+    "als_weights",
+    "branding",
+)
+"""What a client's owners and admins may change: not the subscription (tier, status, credits,
+Stripe ids), the platform-maintained columns, nor ``deleted_at``."""
 
 
 def upgrade() -> None:
@@ -214,11 +252,9 @@ def upgrade() -> None:
         ddl.add_updated_at_trigger(table)
         ddl.enable_row_level_security(table)
 
-    ddl.revoke_default_privileges("users")
-    op.execute("GRANT SELECT ON users TO anon, authenticated")
-    op.execute(f"GRANT INSERT (id, {USER_EDITABLE_COLUMNS}) ON users TO authenticated")
-    op.execute(f"GRANT UPDATE ({USER_EDITABLE_COLUMNS}) ON users TO authenticated")
-    op.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON users TO service_role")
+    ddl.grant_column_access(
+        "users", insert=("id", *USER_EDITABLE_COLUMNS), update=USER_EDITABLE_COLUMNS
+    )
     own_profile = "id = (SELECT auth.uid())"
     ddl.create_policy(
         "users",
@@ -228,7 +264,7 @@ def upgrade() -> None:
     ddl.create_policy("users", "INSERT", check=own_profile)
     ddl.create_policy("users", "UPDATE", using=own_profile, check=own_profile)
 
-    ddl.grant_api_access("clients")
+    ddl.grant_column_access("clients", update=CLIENT_EDITABLE_COLUMNS, delete=True)
     ddl.create_policy("clients", "SELECT", using=f"id IN {ddl.client_ids_with(ddl.EVERY_ROLE)}")
     managed = f"id IN {ddl.client_ids_with(ddl.MANAGER_ROLES)}"
     ddl.create_policy("clients", "UPDATE", using=managed, check=managed)
