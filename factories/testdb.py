@@ -47,16 +47,16 @@ def _answers(host: str, port: int) -> bool:
 
 
 def _embedded_server() -> URL:
-    try:
-        from pgserver import get_server  # type: ignore[attr-defined]
-    except ImportError:
-        raise ConfigurationError(
-            f"no PostgreSQL for tests: set {TEST_DATABASE_URL}, start PostgreSQL on "
-            "127.0.0.1:5432, or install pgserver (pip install 'agency-models[dev]')"
-        ) from None
     data_dir = Path(tempfile.gettempdir()) / f"agency-models-pgserver-{os.getuid()}"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs: no XDG_RUNTIME_DIR on servers and CI
+        try:
+            from pgserver import get_server  # type: ignore[attr-defined]
+        except ImportError:
+            raise ConfigurationError(
+                f"no PostgreSQL for tests: set {TEST_DATABASE_URL}, start PostgreSQL on "
+                "127.0.0.1:5432, or install pgserver (pip install 'agency-models[dev]')"
+            ) from None
         return make_url(get_server(data_dir, cleanup_mode="stop").get_uri())
 
 
