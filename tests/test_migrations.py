@@ -294,3 +294,26 @@ def test_check_reports_what_alembic_alone_would_miss(migrated_database, damage, 
         query(migrated_database, statement)
     with pytest.raises(SchemaDriftError, match=reported):
         migrations.check(migrated_database)
+
+
+async def test_migrations_run_on_a_connection_the_caller_passes_in(empty_database):
+    from alembic import command
+
+    from agency_models.migrations.environment import CONNECTION_ATTRIBUTE
+
+    def upgrade_on(connection: sa.Connection) -> None:
+        config = migrations.alembic_config()
+        config.attributes[CONNECTION_ATTRIBUTE] = connection
+        command.upgrade(config, "head")
+
+    engine = create_engine(empty_database, poolclass=sa.NullPool)
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(upgrade_on)
+            locks = await connection.scalar(
+                sa.text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")
+            )
+    finally:
+        await engine.dispose()
+    assert locks == 0
+    assert migrations.current(empty_database) == migrations.head()
