@@ -155,7 +155,7 @@ def upgrade() -> None:
         sa.Column("digest_timezone", sa.Text(), server_default="Australia/Sydney", nullable=False),
         sa.Column(
             "digest_recipients",
-            postgresql.JSONB(none_as_null=True, astext_type=sa.Text()),
+            postgresql.JSONB(),
             server_default=sa.text("'[]'::jsonb"),
             nullable=False,
         ),
@@ -179,13 +179,13 @@ def upgrade() -> None:
         sa.Column("icp_confirmed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column(
             "als_weights",
-            postgresql.JSONB(none_as_null=True, astext_type=sa.Text()),
+            postgresql.JSONB(),
             server_default=sa.text("'{}'::jsonb"),
             nullable=False,
         ),
         sa.Column(
             "branding",
-            postgresql.JSONB(none_as_null=True, astext_type=sa.Text()),
+            postgresql.JSONB(),
             server_default=sa.text("'{}'::jsonb"),
             nullable=False,
         ),
@@ -196,7 +196,7 @@ def upgrade() -> None:
         sa.Column("icp_extraction_job_id", sa.Uuid(), nullable=True),
         sa.Column(
             "als_learned_weights",
-            postgresql.JSONB(none_as_null=True, astext_type=sa.Text()),
+            postgresql.JSONB(),
             nullable=True,
         ),
         sa.Column("als_weights_updated_at", sa.DateTime(timezone=True), nullable=True),

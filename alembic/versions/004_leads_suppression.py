@@ -69,12 +69,12 @@ def upgrade() -> None:
         sa.Column("als_risk", sa.Integer(), nullable=True),
         sa.Column(
             "als_components",
-            postgresql.JSONB(none_as_null=True, astext_type=sa.Text()),
+            postgresql.JSONB(),
             nullable=True,
         ),
         sa.Column(
             "als_weights_used",
-            postgresql.JSONB(none_as_null=True, astext_type=sa.Text()),
+            postgresql.JSONB(),
             nullable=True,
         ),
         sa.Column("scored_at", sa.DateTime(timezone=True), nullable=True),
@@ -84,14 +84,14 @@ def upgrade() -> None:
         sa.Column("enriched_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column(
             "deep_research_data",
-            postgresql.JSONB(none_as_null=True, astext_type=sa.Text()),
+            postgresql.JSONB(),
             server_default=sa.text("'{}'::jsonb"),
             nullable=False,
         ),
         sa.Column("deep_research_run_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column(
             "sdk_enrichment",
-            postgresql.JSONB(none_as_null=True, astext_type=sa.Text()),
+            postgresql.JSONB(),
             nullable=True,
         ),
         sa.Column("sdk_signals", postgresql.ARRAY(sa.Text()), nullable=True),
@@ -99,12 +99,12 @@ def upgrade() -> None:
         sa.Column("sdk_enriched_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column(
             "sdk_voice_kb",
-            postgresql.JSONB(none_as_null=True, astext_type=sa.Text()),
+            postgresql.JSONB(),
             nullable=True,
         ),
         sa.Column(
             "sdk_email_content",
-            postgresql.JSONB(none_as_null=True, astext_type=sa.Text()),
+            postgresql.JSONB(),
             nullable=True,
         ),
         sa.Column("dncr_checked", sa.Boolean(), server_default=sa.text("false"), nullable=False),
@@ -191,7 +191,7 @@ def upgrade() -> None:
         sa.Column("added_by", sa.Text(), nullable=True),
         sa.Column(
             "metadata",
-            postgresql.JSONB(none_as_null=True, astext_type=sa.Text()),
+            postgresql.JSONB(),
             server_default=sa.text("'{}'::jsonb"),
             nullable=False,
         ),

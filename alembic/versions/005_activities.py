@@ -36,7 +36,7 @@ def upgrade() -> None:
         sa.Column("provider_status", sa.Text(), nullable=True),
         sa.Column(
             "provider_response",
-            postgresql.JSONB(none_as_null=True, astext_type=sa.Text()),
+            postgresql.JSONB(),
             nullable=True,
         ),
         sa.Column("thread_id", sa.Text(), nullable=True),
@@ -59,7 +59,7 @@ def upgrade() -> None:
         sa.Column("prompt_version", sa.Text(), nullable=True),
         sa.Column(
             "content_snapshot",
-            postgresql.JSONB(none_as_null=True, astext_type=sa.Text()),
+            postgresql.JSONB(),
             nullable=True,
         ),
         sa.Column("email_opened", sa.Boolean(), server_default=sa.text("false"), nullable=False),
@@ -86,7 +86,7 @@ def upgrade() -> None:
         sa.Column("led_to_booking", sa.Boolean(), server_default=sa.text("false"), nullable=False),
         sa.Column(
             "metadata",
-            postgresql.JSONB(none_as_null=True, astext_type=sa.Text()),
+            postgresql.JSONB(),
             server_default=sa.text("'{}'::jsonb"),
             nullable=False,
         ),
