@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from typing import Any, ClassVar, Generic, TypeVar
 
 from polyfactory.exceptions import ConfigurationException
@@ -14,11 +15,27 @@ from polyfactory.field_meta import FieldMeta
 from polyfactory.persistence import AsyncPersistenceProtocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agency_models.base import AgencyModel, Domain, Email, WebUrl
+from agency_models.base import (
+    AgencyModel,
+    AwareDatetime,
+    CalendarDate,
+    Domain,
+    Email,
+    Int32,
+    Int64,
+    JsonObject,
+    LongText,
+    ShortText,
+    TimeOfDay,
+    TimeZoneName,
+    WebUrl,
+)
+from agency_models.base.types import IntegerType, TextType
 
 T = TypeVar("T", bound=AgencyModel)
 
 _unique_numbers = itertools.count(1)
+_TIME_ZONES = ("Australia/Sydney", "Australia/Perth", "Pacific/Auckland", "Europe/London", "UTC")
 
 
 class _BoundSession:
@@ -101,13 +118,56 @@ class AgencyFactory(ModelFactory[T], Generic[T]):
 
     @classmethod
     def get_provider_map(cls) -> dict[Any, Callable[[], Any]]:
+        faker = cls.__faker__
+
+        def aware_datetime() -> datetime:
+            return faker.date_time_between("-2y", "now", tzinfo=UTC)
+
         return {
             **super().get_provider_map(),
-            datetime: lambda: cls.__faker__.date_time_between("-2y", "now", tzinfo=UTC),
+            datetime: aware_datetime,
+            AwareDatetime: aware_datetime,
+            CalendarDate: lambda: faker.date_between("-2y", "+1y"),
+            TimeOfDay: lambda: time(faker.random_int(0, 23), faker.random_int(0, 59)),
             Email: unique_email,
             Domain: unique_domain,
             WebUrl: web_url,
+            ShortText: lambda: faker.word(),
+            LongText: lambda: faker.paragraph(),
+            Int32: lambda: faker.random_int(0, 1000),
+            Int64: lambda: faker.random_int(0, 1000),
+            TimeZoneName: lambda: faker.random_element(_TIME_ZONES),
+            JsonObject: dict,
         }
+
+    @classmethod
+    def get_constrained_field_value(
+        cls,
+        annotation: Any,
+        field_meta: FieldMeta,
+        field_build_parameters: Any | None = None,
+        build_context: Any | None = None,
+    ) -> Any:
+        """Constrained values of the package's value types, generated as the plain ``int`` or
+        ``str`` they are, within the type's own bounds too."""
+        if isinstance(annotation, type) and issubclass(annotation, (IntegerType, TextType)):
+            constraints: dict[str, Any] = dict(field_meta.constraints or {})
+            if issubclass(annotation, IntegerType):
+                plain: type = int
+                low, high = annotation.bounds
+                constraints["ge"] = max(constraints.get("ge", low), low)
+                constraints["le"] = min(constraints.get("le", high), high)
+            else:
+                plain = str
+                constraints["max_length"] = min(
+                    constraints.get("max_length", annotation.max_length), annotation.max_length
+                )
+            field_meta = copy.copy(field_meta)
+            field_meta.constraints = constraints  # type: ignore[assignment]
+            annotation = plain
+        return super().get_constrained_field_value(
+            annotation, field_meta, field_build_parameters, build_context
+        )
 
     @classmethod
     def should_use_default_value(cls, field_meta: FieldMeta) -> bool:

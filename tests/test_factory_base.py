@@ -11,6 +11,7 @@ from agency_models.base import (
     AwareDatetime,
     Email,
     LeadStatus,
+    ShortText,
     SoftDeleteMixin,
     TimestampMixin,
 )
@@ -19,7 +20,7 @@ from factories import AgencyFactory
 
 class Prospect(SoftDeleteMixin, TimestampMixin, AgencyModel):
     email: Email
-    name: str
+    name: ShortText
     status: LeadStatus = LeadStatus.NEW
     met_at: AwareDatetime
     followed_up_at: AwareDatetime | None = None

@@ -38,7 +38,6 @@ from agency_models import (
     MembershipRole,
     MembershipUpdate,
     SoftDeleteMixin,
-    TierType,
     UserRead,
     UserUpdate,
 )
@@ -80,8 +79,7 @@ CASES = [
         ClientFactory,
         ClientRead,
         ClientUpdate,
-        {"name": "Renamed Pty Ltd", "tier": "velocity"},
-        {"tier": TierType.VELOCITY},
+        {"name": "Renamed Pty Ltd", "digest_send_hour": 9, "digest_timezone": "Europe/London"},
     ),
     TableCase(UserFactory, UserRead, UserUpdate, {"full_name": "Ada Lovelace", "timezone": "UTC"}),
     TableCase(
@@ -137,8 +135,7 @@ CASES = [
         DomainSuppressionFactory,
         DomainSuppressionRead,
         DomainSuppressionUpdate,
-        {"domain": "Competitor.COM", "reason": "competitor"},
-        {"domain": "competitor.com"},
+        {"reason": "competitor", "added_by": "ops@agency"},
     ),
     TableCase(
         ActivityFactory,

@@ -1,9 +1,11 @@
 """Database CHECKs derived from field declarations, so an invariant is written once.
 
-A field declared ``Field(ge=0, le=100)`` gets ``CHECK (col >= 0 AND col <= 100)`` named
-``<field>_range``; a lower-cased text type (:class:`Email`, :class:`Domain`) gets
+A field declared ``Field(ge=0, le=100)`` (or typed :data:`Count`, :data:`Percent`, …) gets
+``CHECK (col >= 0 AND col <= 100)`` named ``<field>_range``; a text type gets
+``CHECK (char_length(col) <= n)`` named ``<field>_length`` (with the lower bound of a
+``min_length``); a lower-cased text type (:class:`Email`, :class:`Domain`) gets
 ``CHECK (col = lower(btrim(col)))`` named ``<field>_normalized``. Writers that bypass the
-models (raw SQL, COPY) meet the same rules.
+models (raw SQL, COPY) meet the same rules, and rows they write still validate as ``XRead``.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ from typing import Any
 
 import annotated_types
 import sqlalchemy as sa
+from pydantic.fields import FieldInfo
 from sqlalchemy import event
 from sqlalchemy.orm import Mapper
 
 from agency_models.base.model import AgencyModel
-from agency_models.base.types import NormalizedText, unwrap
+from agency_models.base.types import NormalizedText, TextType, annotated_metadata, unwrap
 
 _BOUNDS = (
     (annotated_types.Ge, "ge", ">="),
@@ -24,6 +27,12 @@ _BOUNDS = (
     (annotated_types.Le, "le", "<="),
     (annotated_types.Lt, "lt", "<"),
 )
+
+
+def field_constraints(field: FieldInfo) -> list[Any]:
+    """Every constraint on ``field``: ``Field(...)`` arguments and the ``Annotated`` metadata of
+    its type, also inside ``X | None``."""
+    return [*field.metadata, *annotated_metadata(field.annotation)]
 
 
 def field_checks(table_class: type[AgencyModel], table: sa.Table) -> list[sa.CheckConstraint]:
@@ -34,26 +43,45 @@ def field_checks(table_class: type[AgencyModel], table: sa.Table) -> list[sa.Che
         column = mapper.columns.get(name)
         if column is None:
             continue
+        constraints = field_constraints(field)
         bounds = [
             f"{column.name} {operator} {getattr(meta, attribute)}"
-            for meta in field.metadata
+            for meta in constraints
             for kind, attribute, operator in _BOUNDS
             if isinstance(meta, kind)
         ]
         if bounds:
             checks.append(sa.CheckConstraint(" AND ".join(bounds), name=f"{name}_range"))
         value_type = unwrap(field.annotation)
-        if (
-            isinstance(value_type, type)
-            and issubclass(value_type, NormalizedText)
-            and value_type.lower_case
-        ):
+        if not isinstance(value_type, type):
+            continue
+        if issubclass(value_type, (TextType, NormalizedText)):
+            checks.append(_length_check(name, column.name, value_type.max_length, constraints))
+        if issubclass(value_type, NormalizedText) and value_type.lower_case:
             checks.append(
                 sa.CheckConstraint(
                     f"{column.name} = lower(btrim({column.name}))", name=f"{name}_normalized"
                 )
             )
     return checks
+
+
+def _length_check(
+    name: str, column: str, max_length: int, constraints: list[Any]
+) -> sa.CheckConstraint:
+    shortest = max(
+        (meta.min_length for meta in constraints if isinstance(meta, annotated_types.MinLen)),
+        default=0,
+    )
+    longest = min(
+        [
+            max_length,
+            *(meta.max_length for meta in constraints if isinstance(meta, annotated_types.MaxLen)),
+        ]
+    )
+    bounds = [f"char_length({column}) >= {shortest}"] if shortest else []
+    bounds.append(f"char_length({column}) <= {longest}")
+    return sa.CheckConstraint(" AND ".join(bounds), name=f"{name}_length")
 
 
 @event.listens_for(AgencyModel, "after_mapper_constructed", propagate=True)

@@ -96,3 +96,27 @@ def tenant_reference(
     return sa.ForeignKeyConstraint(
         ["client_id", column], [f"{target}.client_id", f"{target}.id"], ondelete=action
     )
+
+
+class Entry(UUIDMixin, CreatedAtMixin):
+    """A row that is appended and rarely changed: ``id`` and ``created_at``."""
+
+
+class Record(UUIDMixin, TimestampMixin):
+    """A row that changes: ``id``, ``created_at`` and ``updated_at``."""
+
+
+class DeletableRecord(Record, SoftDeleteMixin):
+    """A :class:`Record` that is soft-deleted."""
+
+
+class TenantEntry(TenantMixin, Entry):
+    """An :class:`Entry` of one tenant."""
+
+
+class TenantRecord(TenantMixin, Record):
+    """A :class:`Record` of one tenant."""
+
+
+class DeletableTenantRecord(TenantMixin, DeletableRecord):
+    """A :class:`DeletableRecord` of one tenant."""

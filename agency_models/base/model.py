@@ -41,10 +41,15 @@ class AgencyModel(SQLModel, registry=mapper_registry):
     Column types follow the field annotations through :func:`column_type` (``str`` is ``text``,
     datetimes ``timestamptz``, enums their named PostgreSQL type), and a field's Python default
     also becomes its server default, so rows inserted by raw SQL get the same values.
-    Unknown input fields are rejected.
+    Unknown input fields are rejected, and so are NaN and infinite floats.
     """
 
-    model_config = {"extra": "forbid", "ignored_types": (hybrid_property,), "defer_build": True}
+    model_config = {
+        "extra": "forbid",
+        "allow_inf_nan": False,
+        "ignored_types": (hybrid_property,),
+        "defer_build": True,
+    }
     __mapper_args__: ClassVar[dict[str, Any]] = {"eager_defaults": True}
 
     def __init__(self, **data: Any) -> None:

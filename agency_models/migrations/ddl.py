@@ -230,3 +230,37 @@ def counters(table: str, *names: str) -> list[SchemaItem]:
         sa.Column(name, sa.Integer(), server_default=sa.text("0"), nullable=False) for name in names
     ]
     return columns + list(range_checks(table, **dict.fromkeys(names, (0, None))))
+
+
+def length_condition(column: str, minimum: int, maximum: int) -> str:
+    """``char_length(column)`` between ``minimum`` (0: no lower bound) and ``maximum``."""
+    bounds = [f"char_length({column}) >= {minimum}"] if minimum else []
+    bounds.append(f"char_length({column}) <= {maximum}")
+    return " AND ".join(bounds)
+
+
+def add_checks_not_valid(table: str, checks: dict[str, str]) -> None:
+    """Add CHECK constraints (name -> condition) without scanning existing rows: new writes
+    are checked at once, and :func:`validate_constraints` checks the old rows in a later
+    transaction, under a lock that lets reads and writes go on."""
+    for name, condition in checks.items():
+        op.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} CHECK ({condition}) NOT VALID")
+
+
+def drop_constraints(table: str, names: Iterable[str]) -> None:
+    for name in names:
+        op.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+
+
+def validate_constraints() -> None:
+    """Validate every constraint of the current schema that was added ``NOT VALID``."""
+    pending = op.get_bind().execute(
+        sa.text(
+            "SELECT c.conrelid::regclass::text, c.conname FROM pg_constraint c "
+            "JOIN pg_class t ON t.oid = c.conrelid "
+            "WHERE NOT c.convalidated AND t.relnamespace = current_schema()::regnamespace "
+            "ORDER BY 1, 2"
+        )
+    )
+    for table, name in pending.all():
+        op.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}")

@@ -32,6 +32,7 @@ from agency_models.models.campaign import (
 from agency_models.models.client import (
     Client,
     ClientBase,
+    ClientBilling,
     ClientCreate,
     ClientRead,
     ClientUpdate,
@@ -95,6 +96,7 @@ __all__ = [
     "CampaignUpdate",
     "Client",
     "ClientBase",
+    "ClientBilling",
     "ClientCreate",
     "ClientRead",
     "ClientSuppression",

@@ -2,7 +2,7 @@
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 import sqlalchemy as sa
 from pydantic import IPvAnyAddress
@@ -12,12 +12,25 @@ from sqlmodel import Field
 from agency_models.base import (
     AgencyModel,
     AwareDatetime,
+    CalendarDate,
     ChannelType,
-    CreatedAtMixin,
+    Count,
+    Int32,
     IntentType,
+    JsonObject,
+    LongText,
+    NonEmptyText,
+    Omittable,
+    Ratio,
+    ReadSchema,
+    ShortText,
+    TenantEntry,
     TenantMixin,
-    TimestampMixin,
-    UUIDMixin,
+    TenantRecord,
+    TextList,
+    TimeOfDay,
+    TimeZoneName,
+    UpdateSchema,
     relationship,
     tenant_key,
     tenant_reference,
@@ -29,74 +42,89 @@ if TYPE_CHECKING:
 
 
 class ActivityKeys(AgencyModel):
-    """What the activity is about, fixed when it is logged."""
+    """What happened, to whom, in which campaign: fixed when the activity is logged."""
 
     campaign_id: uuid.UUID
     lead_id: uuid.UUID
+    channel: ChannelType
+    action: NonEmptyText
+    """What happened: ``sent``, ``delivered``, ``opened``, ``replied``, ``bounced``, …"""
 
 
 class ActivityBase(AgencyModel):
-    channel: ChannelType
-    action: str = Field(min_length=1)
-    """What happened: ``sent``, ``delivered``, ``opened``, ``replied``, ``bounced``, …"""
-
-    provider: str | None = None
-    provider_message_id: str | None = Field(default=None, index=True)
-    provider_status: str | None = None
-    provider_response: dict[str, Any] | None = None
-    thread_id: str | None = Field(default=None, index=True)
-    in_reply_to: str | None = None
+    provider: ShortText | None = None
+    provider_message_id: ShortText | None = Field(default=None, index=True)
+    provider_status: ShortText | None = None
+    provider_response: JsonObject | None = None
+    thread_id: ShortText | None = Field(default=None, index=True)
+    in_reply_to: LongText | None = None
     conversation_thread_id: uuid.UUID | None = None
     """``conversation_threads``, not a table of this package."""
-    sender_domain: str | None = Field(default=None, index=True)
+    sender_domain: ShortText | None = Field(default=None, index=True)
 
-    sequence_step: int | None = Field(default=None, ge=0)
-    touch_number: int | None = Field(default=None, ge=0)
-    days_since_last_touch: int | None = Field(default=None, ge=0)
-    sequence_position: int | None = Field(default=None, ge=0)
+    sequence_step: Count | None = None
+    touch_number: Count | None = None
+    days_since_last_touch: Count | None = None
+    sequence_position: Count | None = None
 
-    subject: str | None = None
-    content_preview: str | None = None
-    full_message_body: str | None = None
+    subject: LongText | None = None
+    content_preview: LongText | None = None
+    full_message_body: LongText | None = None
     template_id: uuid.UUID | None = None
     """``email_templates``, not a table of this package."""
     ab_test_id: uuid.UUID | None = None
-    ab_variant: str | None = None
-    links_included: list[str] | None = None
-    personalization_fields_used: list[str] | None = None
-    ai_model_used: str | None = None
-    prompt_version: str | None = None
-    content_snapshot: dict[str, Any] | None = None
+    ab_variant: ShortText | None = None
+    links_included: TextList | None = None
+    personalization_fields_used: TextList | None = None
+    ai_model_used: ShortText | None = None
+    prompt_version: ShortText | None = None
+    content_snapshot: JsonObject | None = None
 
-    email_opened: bool = False
-    email_opened_at: AwareDatetime | None = None
-    email_open_count: int = Field(default=0, ge=0)
-    email_clicked: bool = False
-    email_clicked_at: AwareDatetime | None = None
-    email_click_count: int = Field(default=0, ge=0)
-    link_clicked: str | None = None
-    time_to_open_minutes: int | None = Field(default=None, ge=0)
-    time_to_click_minutes: int | None = Field(default=None, ge=0)
-    time_to_reply_minutes: int | None = Field(default=None, ge=0)
+    lead_local_time: TimeOfDay | None = None
+    lead_timezone: TimeZoneName | None = None
+    lead_local_day_of_week: Int32 | None = None
 
-    lead_local_time: dt.time | None = None
-    lead_timezone: str | None = None
-    lead_local_day_of_week: int | None = None
-
-    device_type: str | None = None
-    user_agent: str | None = None
+    device_type: ShortText | None = None
+    user_agent: LongText | None = None
     ip_address: IPvAnyAddress | None = Field(default=None, sa_type=INET)
-    geo_country: str | None = None
-    geo_city: str | None = None
+    geo_country: ShortText | None = None
+    geo_city: ShortText | None = None
+    extra_data: Omittable[JsonObject] = Field(default=None, sa_column_kwargs={"name": "metadata"})
+
+
+class ActivityState(AgencyModel):
+    """Engagement and classification, recorded as events arrive after the activity."""
+
+    email_opened: Omittable[bool] = None
+    email_opened_at: AwareDatetime | None = None
+    email_open_count: Omittable[Count] = None
+    email_clicked: Omittable[bool] = None
+    email_clicked_at: AwareDatetime | None = None
+    email_click_count: Omittable[Count] = None
+    link_clicked: LongText | None = None
+    time_to_open_minutes: Count | None = None
+    time_to_click_minutes: Count | None = None
+    time_to_reply_minutes: Count | None = None
 
     intent: IntentType | None = None
-    intent_confidence: float | None = Field(default=None, ge=0, le=1)
+    intent_confidence: Ratio | None = None
     processed_at: AwareDatetime | None = None
+    led_to_booking: Omittable[bool] = None
+
+
+class ActivityCreate(ActivityBase, ActivityKeys, TenantMixin):
+    extra_data: JsonObject = Field(default_factory=dict, sa_column_kwargs={"name": "metadata"})
+
+
+class ActivityRow(ActivityCreate, ActivityState, TenantEntry):
+    email_opened: bool = False
+    email_open_count: Count = 0
+    email_clicked: bool = False
+    email_click_count: Count = 0
     led_to_booking: bool = False
-    extra_data: dict[str, Any] = Field(default_factory=dict, sa_column_kwargs={"name": "metadata"})
 
 
-class Activity(ActivityBase, ActivityKeys, TenantMixin, UUIDMixin, CreatedAtMixin, table=True):
+class Activity(ActivityRow, table=True):
     """One outreach event. Rows are appended, and updated only as engagement arrives."""
 
     __tablename__ = "activities"
@@ -123,17 +151,12 @@ class Activity(ActivityBase, ActivityKeys, TenantMixin, UUIDMixin, CreatedAtMixi
     campaign: "Campaign" = relationship(foreign_keys="Activity.campaign_id")
 
 
-class ActivityCreate(ActivityBase, ActivityKeys, TenantMixin):
+class ActivityRead(ActivityRow, ReadSchema):
     pass
 
 
-class ActivityRead(ActivityBase, ActivityKeys, TenantMixin, UUIDMixin, CreatedAtMixin):
+class ActivityUpdate(ActivityBase, ActivityState, UpdateSchema):
     pass
-
-
-class ActivityUpdate(ActivityBase):
-    channel: ChannelType = Field(default=None)
-    action: str = Field(default=None, min_length=1)
 
 
 def _today_utc() -> dt.date:
@@ -146,38 +169,65 @@ class ActivityStatsKeys(AgencyModel):
 
     campaign_id: uuid.UUID | None = None
     lead_id: uuid.UUID | None = None
-    date: dt.date = Field(
+    date: CalendarDate = Field(
         default_factory=_today_utc,
         sa_column_kwargs={"server_default": sa.text("(now() AT TIME ZONE 'utc')::date")},
     )
 
 
 class ActivityStatsBase(AgencyModel):
-    email_sent: int = Field(default=0, ge=0)
-    email_delivered: int = Field(default=0, ge=0)
-    email_opened: int = Field(default=0, ge=0)
-    email_clicked: int = Field(default=0, ge=0)
-    email_replied: int = Field(default=0, ge=0)
-    email_bounced: int = Field(default=0, ge=0)
-    sms_sent: int = Field(default=0, ge=0)
-    sms_delivered: int = Field(default=0, ge=0)
-    sms_replied: int = Field(default=0, ge=0)
-    linkedin_sent: int = Field(default=0, ge=0)
-    linkedin_accepted: int = Field(default=0, ge=0)
-    linkedin_replied: int = Field(default=0, ge=0)
-    voice_called: int = Field(default=0, ge=0)
-    voice_answered: int = Field(default=0, ge=0)
-    voice_voicemail: int = Field(default=0, ge=0)
-    mail_sent: int = Field(default=0, ge=0)
-    mail_delivered: int = Field(default=0, ge=0)
-    total_sent: int = Field(default=0, ge=0)
-    total_replied: int = Field(default=0, ge=0)
-    total_converted: int = Field(default=0, ge=0)
+    """The day's counts, kept by the platform as activities are logged."""
+
+    email_sent: Omittable[Count] = None
+    email_delivered: Omittable[Count] = None
+    email_opened: Omittable[Count] = None
+    email_clicked: Omittable[Count] = None
+    email_replied: Omittable[Count] = None
+    email_bounced: Omittable[Count] = None
+    sms_sent: Omittable[Count] = None
+    sms_delivered: Omittable[Count] = None
+    sms_replied: Omittable[Count] = None
+    linkedin_sent: Omittable[Count] = None
+    linkedin_accepted: Omittable[Count] = None
+    linkedin_replied: Omittable[Count] = None
+    voice_called: Omittable[Count] = None
+    voice_answered: Omittable[Count] = None
+    voice_voicemail: Omittable[Count] = None
+    mail_sent: Omittable[Count] = None
+    mail_delivered: Omittable[Count] = None
+    total_sent: Omittable[Count] = None
+    total_replied: Omittable[Count] = None
+    total_converted: Omittable[Count] = None
 
 
-class ActivityStats(
-    ActivityStatsBase, ActivityStatsKeys, TenantMixin, UUIDMixin, TimestampMixin, table=True
-):
+class ActivityStatsCreate(ActivityStatsBase, ActivityStatsKeys, TenantMixin):
+    email_sent: Count = 0
+    email_delivered: Count = 0
+    email_opened: Count = 0
+    email_clicked: Count = 0
+    email_replied: Count = 0
+    email_bounced: Count = 0
+    sms_sent: Count = 0
+    sms_delivered: Count = 0
+    sms_replied: Count = 0
+    linkedin_sent: Count = 0
+    linkedin_accepted: Count = 0
+    linkedin_replied: Count = 0
+    voice_called: Count = 0
+    voice_answered: Count = 0
+    voice_voicemail: Count = 0
+    mail_sent: Count = 0
+    mail_delivered: Count = 0
+    total_sent: Count = 0
+    total_replied: Count = 0
+    total_converted: Count = 0
+
+
+class ActivityStatsRow(ActivityStatsCreate, TenantRecord):
+    pass
+
+
+class ActivityStats(ActivityStatsRow, table=True):
     """Counts per client, campaign, lead and UTC day."""
 
     __tablename__ = "activity_stats"
@@ -200,15 +250,9 @@ class ActivityStats(
     lead: Optional["Lead"] = relationship(foreign_keys="ActivityStats.lead_id")
 
 
-class ActivityStatsCreate(ActivityStatsBase, ActivityStatsKeys, TenantMixin):
+class ActivityStatsRead(ActivityStatsRow, ReadSchema):
     pass
 
 
-class ActivityStatsRead(
-    ActivityStatsBase, ActivityStatsKeys, TenantMixin, UUIDMixin, TimestampMixin
-):
-    pass
-
-
-class ActivityStatsUpdate(ActivityStatsBase):
+class ActivityStatsUpdate(ActivityStatsBase, UpdateSchema):
     pass

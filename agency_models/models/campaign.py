@@ -1,25 +1,38 @@
 """Campaigns of a client, with their sending resources and sequence steps."""
 
 import uuid
-from datetime import date, time
+from datetime import time
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import sqlalchemy as sa
-from annotated_types import Ge, Le
+from annotated_types import Ge, Le, MinLen
 from pydantic import model_validator
 from sqlmodel import Field
 
 from agency_models.base import (
     AgencyModel,
     AwareDatetime,
+    CalendarDate,
     CampaignStatus,
     CampaignType,
     ChannelType,
+    Count,
+    DeletableTenantRecord,
+    Int32,
+    LongText,
+    NonEmptyText,
+    Omittable,
+    Percent,
     PermissionMode,
-    SoftDeleteMixin,
+    ReadSchema,
+    ShortText,
     TenantMixin,
-    TimestampMixin,
-    UUIDMixin,
+    TenantRecord,
+    TextList,
+    TimeOfDay,
+    TimeZoneName,
+    UpdateSchema,
+    Weekday,
     relationship,
     tenant_key,
     tenant_reference,
@@ -30,52 +43,45 @@ if TYPE_CHECKING:
     from agency_models.models.lead import Lead
     from agency_models.models.user import User
 
-Percent = Annotated[int, Ge(0), Le(100)]
-Weekday = Annotated[int, Ge(1), Le(7)]
-"""ISO day of the week: 1 is Monday, 7 Sunday."""
+DailyLimit = Annotated[Int32, Ge(1), Le(500)]
+AtLeastOne = Annotated[Int32, Ge(1)]
+NonEmptyLongText = Annotated[LongText, MinLen(1)]
 
 
 class CampaignBase(AgencyModel):
-    name: str = Field(min_length=1)
-    description: str | None = None
-    status: CampaignStatus = CampaignStatus.DRAFT
-    campaign_type: CampaignType = CampaignType.CUSTOM
-    ai_suggestion_reason: str | None = None
+    name: Omittable[NonEmptyText] = None
+    description: LongText | None = None
+    campaign_type: Omittable[CampaignType] = None
+    ai_suggestion_reason: LongText | None = None
     permission_mode: PermissionMode | None = None
     """None: the client's ``default_permission_mode`` applies."""
 
-    paused_at: AwareDatetime | None = None
-    pause_reason: str | None = None
-    paused_by_user_id: uuid.UUID | None = Field(
-        default=None, foreign_key="users.id", ondelete="SET NULL", index=True
-    )
+    target_industries: TextList | None = None
+    target_titles: TextList | None = None
+    target_company_sizes: TextList | None = None
+    target_locations: TextList | None = None
 
-    target_industries: list[str] | None = None
-    target_titles: list[str] | None = None
-    target_company_sizes: list[str] | None = None
-    target_locations: list[str] | None = None
+    lead_allocation_pct: Omittable[Percent] = None
+    allocation_email: Omittable[Percent] = None
+    allocation_sms: Omittable[Percent] = None
+    allocation_linkedin: Omittable[Percent] = None
+    allocation_voice: Omittable[Percent] = None
+    allocation_mail: Omittable[Percent] = None
 
-    lead_allocation_pct: Percent = 100
-    allocation_email: Percent = 100
-    allocation_sms: Percent = 0
-    allocation_linkedin: Percent = 0
-    allocation_voice: Percent = 0
-    allocation_mail: Percent = 0
+    start_date: CalendarDate | None = None
+    end_date: CalendarDate | None = None
+    daily_limit: Omittable[DailyLimit] = None
+    timezone: Omittable[TimeZoneName] = None
+    work_hours_start: Omittable[TimeOfDay] = None
+    work_hours_end: Omittable[TimeOfDay] = None
+    work_days: Omittable[list[Weekday]] = None
 
-    start_date: date | None = None
-    end_date: date | None = None
-    daily_limit: int = Field(default=50, ge=1, le=500)
-    timezone: str = "Australia/Sydney"
-    work_hours_start: time = time(9, 0)
-    work_hours_end: time = time(17, 0)
-    work_days: list[Weekday] = Field(default=[1, 2, 3, 4, 5])
-
-    sequence_steps: int = Field(default=5, ge=1)
-    sequence_delay_days: int = Field(default=3, ge=0)
-    uses_default_sequence: bool = True
+    sequence_steps: Omittable[AtLeastOne] = None
+    sequence_delay_days: Omittable[Count] = None
+    uses_default_sequence: Omittable[bool] = None
 
 
-def check_campaign_plan(campaign: "CampaignBase") -> "CampaignBase":
+def check_campaign_plan(campaign: "CampaignCreate") -> "CampaignCreate":
     """The rules spanning several fields: the channel allocations share 100 percent, and the
     campaign does not end before it starts (the database's CHECKs ``valid_allocation`` and
     ``dates_in_order``)."""
@@ -101,28 +107,54 @@ class CampaignKeys(AgencyModel):
     )
 
 
+class CampaignState(AgencyModel):
+    """Where the campaign is in its life: started, paused (by whom, why), completed."""
+
+    status: Omittable[CampaignStatus] = None
+    paused_at: AwareDatetime | None = None
+    pause_reason: LongText | None = None
+    paused_by_user_id: uuid.UUID | None = Field(
+        default=None, foreign_key="users.id", ondelete="SET NULL", index=True
+    )
+
+
 class CampaignManaged(AgencyModel):
     """Counters maintained by the platform as leads move through the campaign."""
 
-    lead_count: int = Field(default=0, ge=0)
-    total_leads: int = Field(default=0, ge=0)
-    leads_contacted: int = Field(default=0, ge=0)
-    leads_replied: int = Field(default=0, ge=0)
-    leads_converted: int = Field(default=0, ge=0)
+    lead_count: Count = 0
+    total_leads: Count = 0
+    leads_contacted: Count = 0
+    leads_replied: Count = 0
+    leads_converted: Count = 0
 
 
-class Campaign(
-    CampaignBase,
-    CampaignKeys,
-    CampaignManaged,
-    TenantMixin,
-    UUIDMixin,
-    TimestampMixin,
-    SoftDeleteMixin,
-    table=True,
-):
-    __tablename__ = "campaigns"
+class CampaignCreate(CampaignBase, CampaignKeys, TenantMixin):
+    name: NonEmptyText
+    campaign_type: CampaignType = CampaignType.CUSTOM
+    lead_allocation_pct: Percent = 100
+    allocation_email: Percent = 100
+    allocation_sms: Percent = 0
+    allocation_linkedin: Percent = 0
+    allocation_voice: Percent = 0
+    allocation_mail: Percent = 0
+    daily_limit: DailyLimit = 50
+    timezone: TimeZoneName = "Australia/Sydney"
+    work_hours_start: TimeOfDay = time(9, 0)
+    work_hours_end: TimeOfDay = time(17, 0)
+    work_days: list[Weekday] = Field(default=[1, 2, 3, 4, 5])
+    sequence_steps: AtLeastOne = 5
+    sequence_delay_days: Count = 3
+    uses_default_sequence: bool = True
+
     _plan = model_validator(mode="after")(check_campaign_plan)
+
+
+class CampaignRow(CampaignCreate, CampaignState, CampaignManaged, DeletableTenantRecord):
+    status: CampaignStatus = CampaignStatus.DRAFT
+
+
+class Campaign(CampaignRow, table=True):
+    __tablename__ = "campaigns"
     __table_args__ = (
         tenant_key(),
         sa.CheckConstraint(
@@ -159,24 +191,12 @@ class Campaign(
     )
 
 
-class CampaignCreate(CampaignBase, CampaignKeys, TenantMixin):
-    _plan = model_validator(mode="after")(check_campaign_plan)
-
-
-class CampaignRead(
-    CampaignBase,
-    CampaignKeys,
-    CampaignManaged,
-    TenantMixin,
-    UUIDMixin,
-    TimestampMixin,
-    SoftDeleteMixin,
-):
+class CampaignRead(CampaignRow, ReadSchema):
     pass
 
 
-class CampaignUpdate(CampaignBase):
-    name: str = Field(default=None, min_length=1)
+class CampaignUpdate(CampaignBase, CampaignState, UpdateSchema):
+    pass
 
 
 class CampaignPart(AgencyModel):
@@ -186,13 +206,18 @@ class CampaignPart(AgencyModel):
 
 
 class CampaignResourceBase(AgencyModel):
+    resource_name: ShortText | None = None
+    daily_limit: Omittable[Count] = None
+    is_active: Omittable[bool] = None
+    is_warmed: Omittable[bool] = None
+
+
+class CampaignResourceKeys(CampaignPart):
+    """Which resource this is, fixed at creation."""
+
     channel: ChannelType
-    resource_id: str = Field(min_length=1)
+    resource_id: NonEmptyText
     """The provider's identifier of the mailbox, number or seat."""
-    resource_name: str | None = None
-    daily_limit: int = Field(ge=0)
-    is_active: bool = True
-    is_warmed: bool = False
     client_resource_id: uuid.UUID | None = None
     """The client's pooled resource this is drawn from (``client_resources``)."""
 
@@ -200,22 +225,24 @@ class CampaignResourceBase(AgencyModel):
 class CampaignResourceManaged(AgencyModel):
     """Usage the sender maintains."""
 
-    daily_used: int = Field(default=0, ge=0)
+    daily_used: Count = 0
     last_used_at: AwareDatetime | None = None
     last_reset_at: AwareDatetime = Field(
         default=None, sa_column_kwargs={"server_default": sa.func.now()}
     )
 
 
-class CampaignResource(
-    CampaignResourceBase,
-    CampaignResourceManaged,
-    CampaignPart,
-    TenantMixin,
-    UUIDMixin,
-    TimestampMixin,
-    table=True,
-):
+class CampaignResourceCreate(CampaignResourceBase, CampaignResourceKeys, TenantMixin):
+    daily_limit: Count
+    is_active: bool = True
+    is_warmed: bool = False
+
+
+class CampaignResourceRow(CampaignResourceCreate, CampaignResourceManaged, TenantRecord):
+    pass
+
+
+class CampaignResource(CampaignResourceRow, table=True):
     __tablename__ = "campaign_resources"
     __table_args__ = (
         tenant_key(),
@@ -230,42 +257,40 @@ class CampaignResource(
     )
 
 
-class CampaignResourceCreate(CampaignResourceBase, CampaignPart, TenantMixin):
+class CampaignResourceRead(CampaignResourceRow, ReadSchema):
     pass
 
 
-class CampaignResourceRead(
-    CampaignResourceBase,
-    CampaignResourceManaged,
-    CampaignPart,
-    TenantMixin,
-    UUIDMixin,
-    TimestampMixin,
-):
+class CampaignResourceUpdate(CampaignResourceBase, UpdateSchema):
     pass
-
-
-class CampaignResourceUpdate(CampaignResourceBase):
-    channel: ChannelType = Field(default=None)
-    resource_id: str = Field(default=None, min_length=1)
-    daily_limit: int = Field(default=None, ge=0)
 
 
 class CampaignSequenceBase(AgencyModel):
-    step_number: int = Field(ge=1)
+    step_number: Omittable[AtLeastOne] = None
+    channel: Omittable[ChannelType] = None
+    delay_days: Omittable[Count] = None
+    subject_template: LongText | None = None
+    body_template: Omittable[NonEmptyLongText] = None
+    skip_if_replied: Omittable[bool] = None
+    skip_if_bounced: Omittable[bool] = None
+    purpose: ShortText | None = None
+    skip_if: ShortText | None = None
+
+
+class CampaignSequenceCreate(CampaignSequenceBase, CampaignPart, TenantMixin):
+    step_number: AtLeastOne
     channel: ChannelType
-    delay_days: int = Field(default=3, ge=0)
-    subject_template: str | None = None
-    body_template: str = Field(min_length=1)
+    delay_days: Count = 3
+    body_template: NonEmptyLongText
     skip_if_replied: bool = True
     skip_if_bounced: bool = True
-    purpose: str | None = None
-    skip_if: str | None = None
 
 
-class CampaignSequence(
-    CampaignSequenceBase, CampaignPart, TenantMixin, UUIDMixin, TimestampMixin, table=True
-):
+class CampaignSequenceRow(CampaignSequenceCreate, TenantRecord):
+    pass
+
+
+class CampaignSequence(CampaignSequenceRow, table=True):
     __tablename__ = "campaign_sequences"
     __table_args__ = (
         tenant_key(),
@@ -278,17 +303,9 @@ class CampaignSequence(
     )
 
 
-class CampaignSequenceCreate(CampaignSequenceBase, CampaignPart, TenantMixin):
+class CampaignSequenceRead(CampaignSequenceRow, ReadSchema):
     pass
 
 
-class CampaignSequenceRead(
-    CampaignSequenceBase, CampaignPart, TenantMixin, UUIDMixin, TimestampMixin
-):
+class CampaignSequenceUpdate(CampaignSequenceBase, UpdateSchema):
     pass
-
-
-class CampaignSequenceUpdate(CampaignSequenceBase):
-    step_number: int = Field(default=None, ge=1)
-    channel: ChannelType = Field(default=None)
-    body_template: str = Field(default=None, min_length=1)

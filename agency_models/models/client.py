@@ -1,21 +1,31 @@
 """Clients: the tenants of Agency OS (agencies subscribed to the platform)."""
 
 import uuid
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
+from annotated_types import Ge, Le, MaxLen
 from sqlmodel import Field
 
 from agency_models.base import (
     JSONB,
     AgencyModel,
     AwareDatetime,
+    Count,
+    DeletableRecord,
     Email,
+    Int32,
+    JsonObject,
+    LongText,
+    NonEmptyText,
+    Omittable,
     PermissionMode,
-    SoftDeleteMixin,
+    ReadSchema,
+    ShortText,
     SubscriptionStatus,
+    TextList,
     TierType,
-    TimestampMixin,
-    UUIDMixin,
+    TimeZoneName,
+    UpdateSchema,
     WebUrl,
     relationship,
 )
@@ -26,65 +36,94 @@ if TYPE_CHECKING:
     from agency_models.models.membership import Membership
     from agency_models.models.user import User
 
+Hour = Annotated[Int32, Ge(0), Le(23)]
+DigestRecipients = Annotated[list[Email], MaxLen(100)]
+
 
 class ClientBase(AgencyModel):
-    name: str = Field(min_length=1)
-    tier: TierType = TierType.IGNITION
-    subscription_status: SubscriptionStatus = SubscriptionStatus.TRIALING
-    credits_remaining: int = Field(default=1250, ge=0)
-    default_permission_mode: PermissionMode = PermissionMode.CO_PILOT
+    name: Omittable[NonEmptyText] = None
+    default_permission_mode: Omittable[PermissionMode] = None
+
+    digest_enabled: Omittable[bool] = None
+    digest_frequency: Omittable[ShortText] = None
+    digest_send_hour: Omittable[Hour] = None
+    digest_timezone: Omittable[TimeZoneName] = None
+    digest_recipients: Omittable[DigestRecipients] = None
+
+    website_url: WebUrl | None = None
+    company_description: LongText | None = None
+    services_offered: TextList | None = None
+    years_in_business: Count | None = None
+    team_size: Count | None = None
+    value_proposition: LongText | None = None
+    default_offer: LongText | None = None
+
+    icp_industries: TextList | None = None
+    icp_company_sizes: TextList | None = None
+    icp_revenue_range: ShortText | None = None
+    icp_locations: TextList | None = None
+    icp_titles: TextList | None = None
+    icp_pain_points: TextList | None = None
+    icp_keywords: TextList | None = None
+    icp_exclusions: TextList | None = None
+
+    als_weights: Omittable[JsonObject] = None
+    branding: Omittable[JsonObject] = None
+
+
+class ClientState(AgencyModel):
+    """Pausing the client, and confirming the ICP the platform extracted."""
 
     paused_at: AwareDatetime | None = None
-    pause_reason: str | None = None
+    pause_reason: LongText | None = None
     paused_by_user_id: uuid.UUID | None = Field(
         default=None, foreign_key="users.id", ondelete="SET NULL", index=True
     )
-
-    digest_enabled: bool = True
-    digest_frequency: str = "daily"
-    digest_send_hour: int = Field(default=7, ge=0, le=23)
-    digest_timezone: str = "Australia/Sydney"
-    digest_recipients: list[Email] = Field(default_factory=list, sa_type=JSONB)
-
-    stripe_customer_id: str | None = None
-    stripe_subscription_id: str | None = None
-
-    website_url: WebUrl | None = None
-    company_description: str | None = None
-    services_offered: list[str] | None = None
-    years_in_business: int | None = Field(default=None, ge=0)
-    team_size: int | None = Field(default=None, ge=0)
-    value_proposition: str | None = None
-    default_offer: str | None = None
-
-    icp_industries: list[str] | None = None
-    icp_company_sizes: list[str] | None = None
-    icp_revenue_range: str | None = None
-    icp_locations: list[str] | None = None
-    icp_titles: list[str] | None = None
-    icp_pain_points: list[str] | None = None
-    icp_keywords: list[str] | None = None
-    icp_exclusions: list[str] | None = None
     icp_confirmed_at: AwareDatetime | None = None
 
-    als_weights: dict[str, Any] = Field(default_factory=dict)
-    branding: dict[str, Any] = Field(default_factory=dict)
+
+class ClientSubscription(AgencyModel):
+    """The plan and credits, changed by the billing service only (:class:`ClientBilling`)."""
+
+    tier: Omittable[TierType] = None
+    subscription_status: Omittable[SubscriptionStatus] = None
+    credits_remaining: Omittable[Count] = None
+    credits_reset_at: AwareDatetime | None = None
+    stripe_customer_id: ShortText | None = None
+    stripe_subscription_id: ShortText | None = None
 
 
 class ClientManaged(AgencyModel):
-    """Columns the platform maintains (billing, digests, ICP extraction, ALS learning)."""
+    """Columns the platform maintains (digests, ICP extraction, ALS learning)."""
 
-    credits_reset_at: AwareDatetime | None = None
     last_digest_sent_at: AwareDatetime | None = None
     icp_extracted_at: AwareDatetime | None = None
-    icp_extraction_source: str | None = None
+    icp_extraction_source: ShortText | None = None
     icp_extraction_job_id: uuid.UUID | None = None
-    als_learned_weights: dict[str, Any] | None = None
+    als_learned_weights: JsonObject | None = None
     als_weights_updated_at: AwareDatetime | None = None
-    conversion_sample_count: int = Field(default=0, ge=0)
+    conversion_sample_count: Count = 0
 
 
-class Client(ClientBase, ClientManaged, UUIDMixin, TimestampMixin, SoftDeleteMixin, table=True):
+class ClientCreate(ClientBase):
+    name: NonEmptyText
+    default_permission_mode: PermissionMode = PermissionMode.CO_PILOT
+    digest_enabled: bool = True
+    digest_frequency: ShortText = "daily"
+    digest_send_hour: Hour = 7
+    digest_timezone: TimeZoneName = "Australia/Sydney"
+    digest_recipients: DigestRecipients = Field(default_factory=list, sa_type=JSONB)
+    als_weights: JsonObject = Field(default_factory=dict)
+    branding: JsonObject = Field(default_factory=dict)
+
+
+class ClientRow(ClientCreate, ClientState, ClientSubscription, ClientManaged, DeletableRecord):
+    tier: TierType = TierType.IGNITION
+    subscription_status: SubscriptionStatus = SubscriptionStatus.TRIALING
+    credits_remaining: Count = 1250
+
+
+class Client(ClientRow, table=True):
     __tablename__ = "clients"
 
     paused_by: Optional["User"] = relationship(foreign_keys="Client.paused_by_user_id")
@@ -96,13 +135,13 @@ class Client(ClientBase, ClientManaged, UUIDMixin, TimestampMixin, SoftDeleteMix
     )
 
 
-class ClientCreate(ClientBase):
+class ClientRead(ClientRow, ReadSchema):
     pass
 
 
-class ClientRead(ClientBase, ClientManaged, UUIDMixin, TimestampMixin, SoftDeleteMixin):
+class ClientUpdate(ClientBase, ClientState, UpdateSchema):
     pass
 
 
-class ClientUpdate(ClientBase):
-    name: str = Field(default=None, min_length=1)
+class ClientBilling(ClientSubscription, UpdateSchema):
+    """A change of plan or credits, from the billing service (never from the client)."""

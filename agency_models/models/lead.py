@@ -1,9 +1,8 @@
 """Leads of a client's campaigns, and the suppression lists outreach must respect."""
 
 import uuid
-from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Optional
 
 import sqlalchemy as sa
 from sqlmodel import Field
@@ -12,15 +11,28 @@ from agency_models.base import (
     AgencyModel,
     AlsTier,
     AwareDatetime,
-    CreatedAtMixin,
+    CalendarDate,
+    Count,
+    DeletableTenantRecord,
     Domain,
     Email,
+    Entry,
+    Int32,
+    JsonObject,
     LeadStatus,
+    LongText,
+    NonEmptyText,
+    Omittable,
+    Percent,
+    Ratio,
+    ReadSchema,
     RejectionReason,
-    SoftDeleteMixin,
+    ShortText,
+    TenantEntry,
     TenantMixin,
-    TimestampMixin,
-    UUIDMixin,
+    TextList,
+    TimeZoneName,
+    UpdateSchema,
     WebUrl,
     relationship,
     tenant_key,
@@ -37,70 +49,80 @@ LIVE = sa.text("deleted_at IS NULL")
 
 
 class LeadBase(AgencyModel):
-    campaign_id: uuid.UUID
-    email: Email
-    phone: str | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    title: str | None = None
-    company: str | None = None
+    """Who the lead is and where they work, as imported or corrected."""
+
+    email: Omittable[Email] = None
+    phone: ShortText | None = None
+    first_name: ShortText | None = None
+    last_name: ShortText | None = None
+    title: ShortText | None = None
+    company: ShortText | None = None
     linkedin_url: WebUrl | None = None
     domain: Domain | None = Field(default=None, index=True)
     personal_email: Email | None = None
-    seniority_level: str | None = None
-    employment_start_date: date | None = None
-    timezone: str | None = None
-    timezone_offset: int | None = None
+    seniority_level: ShortText | None = None
+    employment_start_date: CalendarDate | None = None
+    timezone: TimeZoneName | None = None
+    timezone_offset: Int32 | None = None
 
-    organization_industry: str | None = None
-    organization_employee_count: int | None = Field(default=None, ge=0)
-    organization_country: str | None = None
-    organization_founded_year: int | None = None
+    organization_industry: ShortText | None = None
+    organization_employee_count: Count | None = None
+    organization_country: ShortText | None = None
+    organization_founded_year: Int32 | None = None
     organization_is_hiring: bool | None = None
-    organization_latest_funding_date: date | None = None
+    organization_latest_funding_date: CalendarDate | None = None
     organization_website: WebUrl | None = None
     organization_linkedin_url: WebUrl | None = None
 
-    status: LeadStatus = LeadStatus.NEW
-    current_sequence_step: int = Field(default=0, ge=0)
+
+class LeadKeys(AgencyModel):
+    campaign_id: uuid.UUID
+
+
+class LeadState(AgencyModel):
+    """Where the lead is in outreach: status, sequence position, schedule, rejection, and the
+    resources assigned to reach them."""
+
+    status: Omittable[LeadStatus] = None
+    current_sequence_step: Omittable[Count] = None
     next_outreach_at: AwareDatetime | None = None
 
     rejection_reason: RejectionReason | None = None
-    rejection_notes: str | None = None
+    rejection_notes: LongText | None = None
     rejection_at: AwareDatetime | None = None
-    objections_raised: list[str] | None = None
+    objections_raised: TextList | None = None
 
-    assigned_email_resource: str | None = None
-    assigned_linkedin_seat: str | None = None
-    assigned_phone_resource: str | None = None
+    assigned_email_resource: ShortText | None = None
+    assigned_linkedin_seat: ShortText | None = None
+    assigned_phone_resource: ShortText | None = None
 
 
 class LeadManaged(AgencyModel):
     """What the platform works out about a lead: scores, enrichment, engagement, outcomes."""
 
-    als_score: int | None = Field(default=None, ge=0, le=100)
+    als_score: Percent | None = None
     als_tier: AlsTier | None = None
-    als_data_quality: int | None = Field(default=None, ge=0, le=20)
-    als_authority: int | None = Field(default=None, ge=0, le=25)
-    als_company_fit: int | None = Field(default=None, ge=0, le=25)
-    als_timing: int | None = Field(default=None, ge=0, le=15)
-    als_risk: int | None = Field(default=None, ge=0, le=15)
-    als_components: dict[str, Any] | None = None
-    als_weights_used: dict[str, Any] | None = None
+    als_data_quality: Int32 | None = Field(default=None, ge=0, le=20)
+    als_authority: Int32 | None = Field(default=None, ge=0, le=25)
+    als_company_fit: Int32 | None = Field(default=None, ge=0, le=25)
+    als_timing: Int32 | None = Field(default=None, ge=0, le=15)
+    als_risk: Int32 | None = Field(default=None, ge=0, le=15)
+    als_components: JsonObject | None = None
+    als_weights_used: JsonObject | None = None
     scored_at: AwareDatetime | None = None
 
-    enrichment_source: str | None = None
-    enrichment_confidence: float | None = Field(default=None, ge=0, le=1)
-    enrichment_version: str | None = None
+    enrichment_source: ShortText | None = None
+    enrichment_confidence: Ratio | None = None
+    enrichment_version: ShortText | None = None
     enriched_at: AwareDatetime | None = None
-    deep_research_data: dict[str, Any] = Field(default_factory=dict)
+    deep_research_data: JsonObject = Field(default_factory=dict)
     deep_research_run_at: AwareDatetime | None = None
-    sdk_enrichment: dict[str, Any] | None = None
-    sdk_signals: list[str] | None = None
+    sdk_enrichment: JsonObject | None = None
+    sdk_signals: TextList | None = None
     sdk_cost_aud: Decimal | None = Field(default=None, ge=0, max_digits=10, decimal_places=4)
     sdk_enriched_at: AwareDatetime | None = None
-    sdk_voice_kb: dict[str, Any] | None = None
-    sdk_email_content: dict[str, Any] | None = None
+    sdk_voice_kb: JsonObject | None = None
+    sdk_email_content: JsonObject | None = None
 
     dncr_checked: bool = False
     dncr_result: bool | None = None
@@ -111,8 +133,8 @@ class LeadManaged(AgencyModel):
     last_replied_at: AwareDatetime | None = None
     last_opened_at: AwareDatetime | None = None
     last_clicked_at: AwareDatetime | None = None
-    reply_count: int = Field(default=0, ge=0)
-    bounce_count: int = Field(default=0, ge=0)
+    reply_count: Count = 0
+    bounce_count: Count = 0
 
     lead_pool_id: uuid.UUID | None = None
     """The platform lead-pool record this lead was assigned from (``lead_pool``)."""
@@ -129,9 +151,16 @@ class LeadManaged(AgencyModel):
     deal_won_at: AwareDatetime | None = None
 
 
-class Lead(
-    LeadBase, LeadManaged, TenantMixin, UUIDMixin, TimestampMixin, SoftDeleteMixin, table=True
-):
+class LeadCreate(LeadBase, LeadKeys, TenantMixin):
+    email: Email
+
+
+class LeadRow(LeadCreate, LeadState, LeadManaged, DeletableTenantRecord):
+    status: LeadStatus = LeadStatus.NEW
+    current_sequence_step: Count = 0
+
+
+class Lead(LeadRow, table=True):
     __tablename__ = "leads"
     __table_args__ = (
         tenant_key(),
@@ -174,58 +203,77 @@ class Lead(
     )
 
 
-class LeadCreate(LeadBase, TenantMixin):
+class LeadRead(LeadRow, ReadSchema):
     pass
 
 
-class LeadRead(LeadBase, LeadManaged, TenantMixin, UUIDMixin, TimestampMixin, SoftDeleteMixin):
+class LeadUpdate(LeadBase, LeadState, UpdateSchema):
     pass
 
 
-class LeadUpdate(LeadBase):
-    campaign_id: uuid.UUID = Field(default=None)
-    email: Email = Field(default=None)
+class Suppression(AgencyModel):
+    reason: Omittable[NonEmptyText] = None
 
 
-class SuppressionEntry(AgencyModel):
-    reason: str = Field(min_length=1)
+class NewSuppression(Suppression):
+    reason: NonEmptyText
 
 
-class GlobalSuppressionBase(SuppressionEntry):
-    email: Email = Field(unique=True)
-    source: str | None = None
-    added_by: str | None = None
+class GlobalSuppressionBase(Suppression):
+    source: ShortText | None = None
+    added_by: ShortText | None = None
     """Who or what added the entry (a system or a person), as free text."""
-    extra_data: dict[str, Any] = Field(default_factory=dict, sa_column_kwargs={"name": "metadata"})
+    extra_data: Omittable[JsonObject] = Field(default=None, sa_column_kwargs={"name": "metadata"})
 
 
-class GlobalSuppression(GlobalSuppressionBase, UUIDMixin, CreatedAtMixin, table=True):
+class GlobalSuppressionKeys(AgencyModel):
+    email: Email = Field(unique=True)
+
+
+class GlobalSuppressionCreate(NewSuppression, GlobalSuppressionBase, GlobalSuppressionKeys):
+    extra_data: JsonObject = Field(default_factory=dict, sa_column_kwargs={"name": "metadata"})
+
+
+class GlobalSuppressionRow(GlobalSuppressionCreate, Entry):
+    pass
+
+
+class GlobalSuppression(GlobalSuppressionRow, table=True):
     """Addresses no client may contact (unsubscribes, complaints, hard bounces)."""
 
     __tablename__ = "global_suppression"
 
 
-class GlobalSuppressionCreate(GlobalSuppressionBase):
+class GlobalSuppressionRead(GlobalSuppressionRow, ReadSchema):
     pass
 
 
-class GlobalSuppressionRead(GlobalSuppressionBase, UUIDMixin, CreatedAtMixin):
+class GlobalSuppressionUpdate(GlobalSuppressionBase, UpdateSchema):
     pass
 
 
-class GlobalSuppressionUpdate(GlobalSuppressionBase):
-    reason: str = Field(default=None, min_length=1)
-    email: Email = Field(default=None)
+class ClientSuppressionBase(Suppression):
+    pass
 
 
-class ClientSuppressionBase(SuppressionEntry):
+class ClientSuppressionKeys(AgencyModel):
     email: Email
     added_by: uuid.UUID | None = Field(
         default=None, foreign_key="users.id", ondelete="SET NULL", index=True
     )
 
 
-class ClientSuppression(ClientSuppressionBase, TenantMixin, UUIDMixin, CreatedAtMixin, table=True):
+class ClientSuppressionCreate(
+    NewSuppression, ClientSuppressionBase, ClientSuppressionKeys, TenantMixin
+):
+    pass
+
+
+class ClientSuppressionRow(ClientSuppressionCreate, TenantEntry):
+    pass
+
+
+class ClientSuppression(ClientSuppressionRow, table=True):
     """Addresses one client must not contact."""
 
     __tablename__ = "client_suppression"
@@ -238,39 +286,40 @@ class ClientSuppression(ClientSuppressionBase, TenantMixin, UUIDMixin, CreatedAt
     adder: Optional["User"] = relationship(foreign_keys="ClientSuppression.added_by")
 
 
-class ClientSuppressionCreate(ClientSuppressionBase, TenantMixin):
+class ClientSuppressionRead(ClientSuppressionRow, ReadSchema):
     pass
 
 
-class ClientSuppressionRead(ClientSuppressionBase, TenantMixin, UUIDMixin, CreatedAtMixin):
+class ClientSuppressionUpdate(ClientSuppressionBase, UpdateSchema):
     pass
 
 
-class ClientSuppressionUpdate(ClientSuppressionBase):
-    reason: str = Field(default=None, min_length=1)
-    email: Email = Field(default=None)
-
-
-class DomainSuppressionBase(SuppressionEntry):
-    domain: Domain = Field(unique=True)
-    added_by: str | None = None
+class DomainSuppressionBase(Suppression):
+    added_by: ShortText | None = None
     """Who or what added the entry, as free text."""
 
 
-class DomainSuppression(DomainSuppressionBase, UUIDMixin, CreatedAtMixin, table=True):
+class DomainSuppressionKeys(AgencyModel):
+    domain: Domain = Field(unique=True)
+
+
+class DomainSuppressionCreate(NewSuppression, DomainSuppressionBase, DomainSuppressionKeys):
+    pass
+
+
+class DomainSuppressionRow(DomainSuppressionCreate, Entry):
+    pass
+
+
+class DomainSuppression(DomainSuppressionRow, table=True):
     """Domains no client may contact."""
 
     __tablename__ = "domain_suppression"
 
 
-class DomainSuppressionCreate(DomainSuppressionBase):
+class DomainSuppressionRead(DomainSuppressionRow, ReadSchema):
     pass
 
 
-class DomainSuppressionRead(DomainSuppressionBase, UUIDMixin, CreatedAtMixin):
+class DomainSuppressionUpdate(DomainSuppressionBase, UpdateSchema):
     pass
-
-
-class DomainSuppressionUpdate(DomainSuppressionBase):
-    reason: str = Field(default=None, min_length=1)
-    domain: Domain = Field(default=None)

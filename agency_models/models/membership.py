@@ -9,12 +9,13 @@ from sqlmodel import Field
 from agency_models.base import (
     AgencyModel,
     AwareDatetime,
+    DeletableTenantRecord,
     Email,
     MembershipRole,
-    SoftDeleteMixin,
+    Omittable,
+    ReadSchema,
     TenantMixin,
-    TimestampMixin,
-    UUIDMixin,
+    UpdateSchema,
     relationship,
     tenant_key,
 )
@@ -25,9 +26,8 @@ if TYPE_CHECKING:
 
 
 class MembershipBase(AgencyModel):
-    role: MembershipRole = MembershipRole.MEMBER
+    role: Omittable[MembershipRole] = None
     invited_email: Email | None = None
-    accepted_at: AwareDatetime | None = None
 
 
 class MembershipKeys(AgencyModel):
@@ -39,15 +39,20 @@ class MembershipKeys(AgencyModel):
     )
 
 
-class Membership(
-    MembershipBase,
-    MembershipKeys,
-    TenantMixin,
-    UUIDMixin,
-    TimestampMixin,
-    SoftDeleteMixin,
-    table=True,
-):
+class MembershipState(AgencyModel):
+    accepted_at: AwareDatetime | None = None
+    """When the invited user accepted; None while the invitation is open."""
+
+
+class MembershipCreate(MembershipBase, MembershipKeys, TenantMixin):
+    role: MembershipRole = MembershipRole.MEMBER
+
+
+class MembershipRow(MembershipCreate, MembershipState, DeletableTenantRecord):
+    pass
+
+
+class Membership(MembershipRow, table=True):
     __tablename__ = "memberships"
     __table_args__ = (
         tenant_key(),
@@ -65,15 +70,9 @@ class Membership(
     inviter: Optional["User"] = relationship(foreign_keys="Membership.invited_by")
 
 
-class MembershipCreate(MembershipBase, MembershipKeys, TenantMixin):
+class MembershipRead(MembershipRow, ReadSchema):
     pass
 
 
-class MembershipRead(
-    MembershipBase, MembershipKeys, TenantMixin, UUIDMixin, TimestampMixin, SoftDeleteMixin
-):
-    pass
-
-
-class MembershipUpdate(MembershipBase):
+class MembershipUpdate(MembershipBase, MembershipState, UpdateSchema):
     pass

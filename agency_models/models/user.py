@@ -4,19 +4,31 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Field
 
-from agency_models.base import AgencyModel, Email, TimestampMixin, UUIDMixin, WebUrl, relationship
+from agency_models.base import (
+    AgencyModel,
+    Email,
+    Omittable,
+    ReadSchema,
+    Record,
+    ShortText,
+    TimeZoneName,
+    UpdateSchema,
+    UUIDMixin,
+    WebUrl,
+    relationship,
+)
 
 if TYPE_CHECKING:
     from agency_models.models.membership import Membership
 
 
 class UserBase(AgencyModel):
-    email: Email = Field(index=True)
-    full_name: str | None = None
+    email: Omittable[Email] = None
+    full_name: ShortText | None = None
     avatar_url: WebUrl | None = None
-    timezone: str = "Australia/Sydney"
-    notification_email: bool = True
-    notification_sms: bool = False
+    timezone: Omittable[TimeZoneName] = None
+    notification_email: Omittable[bool] = None
+    notification_sms: Omittable[bool] = None
 
 
 class UserManaged(AgencyModel):
@@ -25,7 +37,20 @@ class UserManaged(AgencyModel):
     is_platform_admin: bool = False
 
 
-class User(UserBase, UserManaged, UUIDMixin, TimestampMixin, table=True):
+class UserCreate(UserBase, UUIDMixin):
+    """A new profile; pass the auth user's ``id`` (a fresh one is generated otherwise)."""
+
+    email: Email = Field(index=True)
+    timezone: TimeZoneName = "Australia/Sydney"
+    notification_email: bool = True
+    notification_sms: bool = False
+
+
+class UserRow(UserCreate, UserManaged, Record):
+    pass
+
+
+class User(UserRow, table=True):
     """A user profile. On Supabase ``id`` is the ``auth.users`` id of the same person; it is a
     plain uuid here because ``auth.users`` is not one of this package's tables."""
 
@@ -36,13 +61,9 @@ class User(UserBase, UserManaged, UUIDMixin, TimestampMixin, table=True):
     )
 
 
-class UserCreate(UserBase, UUIDMixin):
-    """A new profile; pass the auth user's ``id`` (a fresh one is generated otherwise)."""
-
-
-class UserRead(UserBase, UserManaged, UUIDMixin, TimestampMixin):
+class UserRead(UserRow, ReadSchema):
     pass
 
 
-class UserUpdate(UserBase):
-    email: Email = Field(default=None)
+class UserUpdate(UserBase, UpdateSchema):
+    pass
