@@ -1,4 +1,5 @@
-"""The ``agency-models`` command: ``agency-models db upgrade|downgrade|current|check|head``."""
+"""The ``agency-models`` command: ``agency-models db upgrade|downgrade|current|check|head`` and
+``agency-models schema export [--out DIR]``."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from alembic.util import CommandError
 from sqlalchemy.exc import DBAPIError
@@ -30,7 +32,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("current", help="print the revision the database is at")
     commands.add_parser("check", help="exit 1 if the database differs from the models")
     commands.add_parser("head", help="print the newest revision this package ships")
+    schema = groups.add_parser("schema", help="the JSON Schema of every schema")
+    schema_commands = schema.add_subparsers(dest="command", required=True)
+    export = schema_commands.add_parser(
+        "export", help="write one JSON Schema file per schema, and one combined document"
+    )
+    export.add_argument("--out", type=Path, default=Path("schemas"), help="default: ./schemas")
     args = parser.parse_args(argv)
+    if args.group == "schema":
+        from agency_models.json_schema import export as export_json_schemas
+
+        written = export_json_schemas(args.out)
+        print(f"wrote {len(written)} JSON Schema files to {args.out}")
+        return 0
     logging.basicConfig(format="%(message)s")
     logging.getLogger("alembic.runtime.migration").setLevel(logging.INFO)
 
