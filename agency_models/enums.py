@@ -125,8 +125,9 @@ class IntentType(PgEnum):
     ANGRY_COMPLAINT = "angry_or_complaint"
 
 
-class WebhookEventType(PgEnum):
-    __pg_type__ = "webhook_event_type"
+class WebhookEventType(StrEnum):
+    """Events a client's webhooks receive (no column stores them: not a PostgreSQL type)."""
+
     LEAD_CREATED = "lead.created"
     LEAD_ENRICHED = "lead.enriched"
     LEAD_SCORED = "lead.scored"
@@ -138,8 +139,9 @@ class WebhookEventType(PgEnum):
     MEETING_BOOKED = "meeting.booked"
 
 
-class AuditAction(PgEnum):
-    __pg_type__ = "audit_action"
+class AuditAction(StrEnum):
+    """Actions an audit log records (no column stores them: not a PostgreSQL type)."""
+
     CREATE = "create"
     UPDATE = "update"
     DELETE = "delete"

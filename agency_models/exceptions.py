@@ -44,6 +44,11 @@ class TenantIsolationError(AgencyModelsError):
     """An operation would read or write a row of a tenant other than the session's."""
 
 
+class EncryptionError(AgencyModelsError):
+    """An encryption hook returned something that is not ciphertext of the secret it was
+    given (the plaintext itself, or text containing it)."""
+
+
 class NaiveDatetimeError(AgencyModelsError, ValueError):
     """A datetime without a timezone reached a ``timestamptz`` column."""
 
@@ -69,6 +74,7 @@ __all__ = [
     "ConstraintViolationError",
     "DatabaseError",
     "DuplicateRecordError",
+    "EncryptionError",
     "HardDeleteError",
     "MigrationError",
     "NaiveDatetimeError",

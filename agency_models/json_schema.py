@@ -29,6 +29,8 @@ def exported_models() -> Iterator[tuple[type[AgencyModel], JsonSchemaMode]]:
     tables = {mapper.class_.__name__ for mapper in mapper_registry.mappers}
     for name in sorted(models.__all__):
         model = getattr(models, name)
+        if not (isinstance(model, type) and issubclass(model, AgencyModel)):
+            continue
         if name in tables or name.endswith("Base"):
             continue
         yield model, "serialization" if name.endswith("Read") else "validation"

@@ -1,10 +1,25 @@
-"""A whole tenant in one call: client, users with memberships, campaigns, leads, activities."""
+"""A whole tenant in one call: client, users with memberships, campaigns, leads, activities;
+or one row in every table of the package, all of one tenant."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
-from agency_models import Activity, Campaign, Client, Lead, Membership, MembershipRole, User
+from agency_models import (
+    Activity,
+    Campaign,
+    Client,
+    Lead,
+    Membership,
+    MembershipRole,
+    User,
+    metadata,
+)
+from agency_models.base import AgencyModel, TenantMixin, mapper_registry
+from factories import tables
+from factories.base import current_session
 from factories.tables import (
     ActivityFactory,
     CampaignFactory,
@@ -61,3 +76,34 @@ async def create_tenant(
                     )
                 )
     return tenant
+
+
+async def create_row_per_table(client_id: uuid.UUID | None = None) -> dict[str, AgencyModel]:
+    """Persist one row in every table of the package (table name -> row), each referencing the
+    rows created before it, so every reference stays inside one tenant: ``client_id``'s, or a
+    new client's. Tables are visited in dependency order; a new table needs no change here."""
+    models = {mapper.class_.__tablename__: mapper.class_ for mapper in mapper_registry.mappers}
+    rows: dict[str, AgencyModel] = {}
+    if client_id is not None:
+        client = await current_session().get(Client, client_id)
+        if client is None:
+            raise LookupError(f"no client {client_id}")
+        rows["clients"] = client
+    for table in metadata.sorted_tables:
+        if table.name in rows:
+            continue
+        model = models[table.name]
+        references: dict[str, Any] = {}
+        for column in table.columns:
+            for key in column.foreign_keys:
+                target = rows.get(key.column.table.name)
+                if key.column.name == "id" and target is not None:
+                    references[column.key] = target.id  # type: ignore[attr-defined]
+        if issubclass(model, TenantMixin) and "clients" in rows:
+            references["client_id"] = rows["clients"].id  # type: ignore[attr-defined]
+        rows[table.name] = await _factory(model).create_async(**references)
+    return rows
+
+
+def _factory(model: type[AgencyModel]) -> Any:
+    return getattr(tables, f"{model.__name__}Factory")

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import asyncpg
+from pydantic import Secret
 from sqlalchemy.engine import URL
 
+from agency_models import LinkedInCredential
 from agency_models.migrations.environment import run_sync
 from factories.testdb import libpq_dsn
 
@@ -27,3 +29,25 @@ def query(url: URL, sql: str, *args: Any) -> list[asyncpg.Record]:
 def column(url: URL, sql: str, *args: Any) -> list[Any]:
     """The first column of ``query``'s rows."""
     return [row[0] for row in query(url, sql, *args)]
+
+
+def fake_encrypt(plaintext: str) -> str:
+    """A stand-in for a service's encryption hook: reversible, and never the plaintext."""
+    return "enc:" + plaintext.encode()[::-1].hex()
+
+
+def row_from_create(model: Any, create: Any) -> Any:
+    """The table row a service builds from a validated Create schema."""
+    if model is LinkedInCredential:
+        return model.from_create(create, encrypt=fake_encrypt)
+    return model.model_validate(create)
+
+
+def revealed_payload(schema_object: Any) -> dict[str, Any]:
+    """``schema_object`` as the JSON body that produced it: secrets (masked in every dump)
+    revealed."""
+    payload = schema_object.model_dump(mode="json")
+    for name, value in vars(schema_object).items():
+        if isinstance(value, Secret):
+            payload[name] = value.get_secret_value()
+    return payload

@@ -18,17 +18,7 @@ from agency_models import metadata, migrations
 from agency_models.db import AgencySession, create_engine
 from agency_models.enums import PG_ENUMS
 from agency_models.exceptions import SchemaDriftError, UnknownRevisionError
-from factories import bind_factories
-from factories.tables import (
-    ActivityFactory,
-    ActivityStatsFactory,
-    CampaignResourceFactory,
-    CampaignSequenceFactory,
-    ClientSuppressionFactory,
-    DomainSuppressionFactory,
-    GlobalSuppressionFactory,
-    MembershipFactory,
-)
+from factories import bind_factories, create_row_per_table
 from factories.testdb import create_database, drop_database, libpq_dsn, server_url
 from tests.helpers import column, query
 
@@ -224,19 +214,7 @@ async def _populate_every_table(url: URL) -> None:
     try:
         async with AgencySession(engine, expire_on_commit=False) as session:
             with bind_factories(session):
-                activity = await ActivityFactory.create_async()
-                tenant = {"client_id": activity.client_id}
-                await ActivityStatsFactory.create_async(**tenant, lead_id=activity.lead_id)
-                await CampaignResourceFactory.create_async(
-                    **tenant, campaign_id=activity.campaign_id
-                )
-                await CampaignSequenceFactory.create_async(
-                    **tenant, campaign_id=activity.campaign_id
-                )
-                await MembershipFactory.create_async(**tenant)
-                await ClientSuppressionFactory.create_async(**tenant)
-                await GlobalSuppressionFactory.create_async()
-                await DomainSuppressionFactory.create_async()
+                await create_row_per_table()
             await session.commit()
     finally:
         await engine.dispose()

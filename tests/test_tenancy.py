@@ -303,6 +303,18 @@ def test_metadata_holds_only_the_packages_tables():
         "domain_suppression",
         "activities",
         "activity_stats",
+        "lead_pool",
+        "lead_social_posts",
+        "conversion_patterns",
+        "conversion_pattern_history",
+        "resource_pool",
+        "client_resources",
+        "client_personas",
+        "client_linkedin_credentials",
+        "linkedin_seats",
+        "linkedin_connections",
+        "client_intelligence",
+        "sdk_usage_log",
     }
 
 

@@ -17,8 +17,9 @@ import sqlalchemy as sa
 from pydantic.fields import FieldInfo
 from sqlalchemy import event
 from sqlalchemy.orm import Mapper
+from sqlalchemy.sql.elements import conv
 
-from agency_models.base.model import AgencyModel
+from agency_models.base.model import AgencyModel, fitted_name
 from agency_models.base.types import NormalizedText, TextType, annotated_metadata, unwrap
 
 _BOUNDS = (
@@ -63,7 +64,15 @@ def field_checks(table_class: type[AgencyModel], table: sa.Table) -> list[sa.Che
                     f"{column.name} = lower(btrim({column.name}))", name=f"{name}_normalized"
                 )
             )
-    return checks
+    return [_fitted(check, table.name) for check in checks]
+
+
+def _fitted(check: sa.CheckConstraint, table: str) -> sa.CheckConstraint:
+    """``check`` with the final name PostgreSQL keeps when the convention's is too long."""
+    full = f"ck_{table}_{check.name}"
+    if fitted_name(full) != full:
+        check.name = conv(fitted_name(full))
+    return check
 
 
 def _length_check(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from datetime import time
 from decimal import Decimal
@@ -18,16 +19,54 @@ from sqlalchemy.orm import Mapper, registry
 from sqlmodel import SQLModel
 from sqlmodel.main import FieldInfoMetadata
 
-from agency_models.base.types import column_type
+from agency_models.base.types import annotated_metadata, column_type, is_secret
 
-NAMING_CONVENTION: Mapping[str, str] = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+IDENTIFIER_LENGTH = 63
+"""PostgreSQL's longest identifier (in bytes; the package's names are ASCII)."""
+
+
+def fitted_name(name: str) -> str:
+    """``name``, or when longer than PostgreSQL keeps, its first 54 characters and a hash of the
+    whole (PostgreSQL would truncate it silently, and names could then collide)."""
+    if len(name) <= IDENTIFIER_LENGTH:
+        return name
+    digest = hashlib.md5(name.encode(), usedforsecurity=False).hexdigest()[:8]
+    return f"{name[: IDENTIFIER_LENGTH - 9]}_{digest}"
+
+
+def _column_names(constraint: Any) -> str:
+    keys = getattr(constraint, "column_keys", None)
+    return "_".join(keys if keys else (column.name for column in constraint.columns))
+
+
+def _index_name(index: Any, table: sa.Table) -> str:
+    return fitted_name(f"ix_{table.name}_{_column_names(index)}")
+
+
+def _unique_name(constraint: Any, table: sa.Table) -> str:
+    return fitted_name(f"uq_{table.name}_{_column_names(constraint)}")
+
+
+def _foreign_key_name(constraint: Any, table: sa.Table) -> str:
+    referred = constraint.elements[0].target_fullname.rsplit(".", 1)[0].rsplit(".", 1)[-1]
+    return fitted_name(f"fk_{table.name}_{_column_names(constraint)}_{referred}")
+
+
+NAMING_CONVENTION: Mapping[str, Any] = {
+    "fitted_ix": _index_name,
+    "fitted_uq": _unique_name,
+    "fitted_fk": _foreign_key_name,
+    "ix": "%(fitted_ix)s",
+    "uq": "%(fitted_uq)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "fk": "%(fitted_fk)s",
     "pk": "pk_%(table_name)s",
 }
-"""Constraint and index names. A name given explicitly (``unique_lead_per_client``) is kept."""
+"""Constraint and index names: ``ix_<table>_<columns>``, ``uq_<table>_<columns>``,
+``ck_<table>_<name>``, ``fk_<table>_<columns>_<referred table>``, ``pk_<table>``; generated
+index, unique and foreign-key names are fitted to PostgreSQL's 63 characters
+(:func:`fitted_name`), and so are the CHECKs :func:`field_checks` derives. A name given
+explicitly (``unique_lead_per_client``) is kept."""
 
 metadata = sa.MetaData(naming_convention=dict(NAMING_CONVENTION))
 """Every table of agency-models, and nothing else: services' own models use their own."""
@@ -132,7 +171,7 @@ def _complete_column_spec(field: FieldInfo) -> None:
     if spec is None:
         spec = FieldInfoMetadata()
         field.metadata.append(spec)
-    if spec.sa_column is not PydanticUndefined:
+    if spec.sa_column is not PydanticUndefined or is_secret(field.annotation):
         return
     if spec.sa_type is PydanticUndefined:
         spec.sa_type = column_type(
@@ -150,7 +189,10 @@ def _complete_column_spec(field: FieldInfo) -> None:
 
 
 def _constraint(field: FieldInfo, name: str) -> Any:
-    values = (getattr(meta, name, None) for meta in field.metadata)
+    """The constraint ``name`` (``max_digits``, …) given to the field or inside its type."""
+    found = [*field.metadata, *annotated_metadata(field.annotation)]
+    found += [meta for info in found if isinstance(info, FieldInfo) for meta in info.metadata]
+    values = (getattr(meta, name, None) for meta in found)
     return next((value for value in values if value is not None), None)
 
 

@@ -21,11 +21,12 @@ import uuid
 import zoneinfo
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeVar, Union, get_args, get_origin
 
 import annotated_types
 import sqlalchemy as sa
-from pydantic import BaseModel, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic import BaseModel, GetCoreSchemaHandler, GetJsonSchemaHandler, Secret, SecretStr
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError, core_schema
 from sqlalchemy.dialects import postgresql as pg
@@ -311,6 +312,8 @@ NonEmptyText = Annotated[ShortText, annotated_types.MinLen(1)]
 """A :data:`ShortText` of at least one character (names, reasons)."""
 TextList = Annotated[list[ShortText], annotated_types.MaxLen(TEXT_LIST_MAX_ITEMS)]
 """A ``text[]`` of :data:`ShortText` items, at most :data:`TEXT_LIST_MAX_ITEMS` of them."""
+JsonList = Annotated[list[JsonObject], annotated_types.MaxLen(TEXT_LIST_MAX_ITEMS)]
+"""A ``jsonb`` array of :data:`JsonObject` items (scraped posts, reviews, tool calls)."""
 
 
 class _NotNull:
@@ -486,6 +489,15 @@ def annotated_metadata(annotation: Any) -> list[Any]:
             return found
 
 
+def is_secret(annotation: Any) -> bool:
+    """Whether the field holds a pydantic ``Secret`` / ``SecretStr``: plaintext a schema passes
+    to an encryption hook, never a column."""
+    value_type = unwrap(annotation)
+    return get_origin(value_type) is Secret or (
+        isinstance(value_type, type) and issubclass(value_type, (Secret, SecretStr))
+    )
+
+
 def column_type(
     annotation: Any, *, max_digits: int | None = None, decimal_places: int | None = None
 ) -> sa.types.TypeEngine[Any]:
@@ -501,7 +513,7 @@ def column_type(
     origin = get_origin(value_type)
     if origin in (list, tuple, set, frozenset):
         (item,) = {unwrap(arg) for arg in get_args(value_type) if arg is not Ellipsis} or {Any}
-        if isinstance(item, type) and issubclass(item, BaseModel):
+        if item is JsonObject or (isinstance(item, type) and issubclass(item, BaseModel)):
             return JSONB
         return pg.ARRAY(column_type(item))
     if value_type in _UNBOUNDED or origin is dict:
@@ -510,6 +522,8 @@ def column_type(
     if isinstance(value_type, type):
         if issubclass(value_type, PgEnum):
             return pg_enum(value_type)
+        if issubclass(value_type, Enum):
+            return sa.Text()
         if issubclass(value_type, BaseModel):
             return JSONB
         if issubclass(value_type, IntegerType):

@@ -264,3 +264,14 @@ def validate_constraints() -> None:
     )
     for table, name in pending.all():
         op.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}")
+
+
+def grant_api_access_to_columns(table: str, readable: Sequence[str]) -> None:
+    """Like :func:`grant_api_access`, but the API roles may read only the ``readable``
+    columns: what is left out (ciphertext) never leaves the database through the API, whatever
+    a policy allows. Writes stay table-wide (row-level security decides which rows)."""
+    revoke_default_privileges(table)
+    columns = ", ".join(readable)
+    op.execute(f"GRANT SELECT ({columns}) ON {table} TO anon, authenticated")
+    op.execute(f"GRANT INSERT, UPDATE, DELETE ON {table} TO authenticated")
+    op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO service_role")

@@ -41,6 +41,8 @@ from agency_models.base import (
 if TYPE_CHECKING:
     from agency_models.models.client import Client
     from agency_models.models.lead import Lead
+    from agency_models.models.lead_pool import LeadPool
+    from agency_models.models.resource_pool import ClientResource
     from agency_models.models.user import User
 
 DailyLimit = Annotated[Int32, Ge(1), Le(500)]
@@ -183,6 +185,9 @@ class Campaign(CampaignRow, table=True):
         foreign_keys="CampaignResource.campaign_id",
         passive_deletes="all",
     )
+    pool_leads: list["LeadPool"] = relationship(
+        back_populates="campaign", foreign_keys="LeadPool.campaign_id", passive_deletes="all"
+    )
     sequences: list["CampaignSequence"] = relationship(
         back_populates="campaign",
         foreign_keys="CampaignSequence.campaign_id",
@@ -247,13 +252,20 @@ class CampaignResource(CampaignResourceRow, table=True):
     __table_args__ = (
         tenant_key(),
         tenant_reference("campaign_id", "campaigns", on_delete="CASCADE"),
+        tenant_reference("client_resource_id", "client_resources", on_delete="SET NULL"),
         sa.UniqueConstraint(
             "client_id", "campaign_id", "channel", "resource_id", name="unique_campaign_resource"
+        ),
+        sa.Index(
+            "ix_campaign_resources_client_id_client_resource_id", "client_id", "client_resource_id"
         ),
     )
 
     campaign: "Campaign" = relationship(
         back_populates="resources", foreign_keys="CampaignResource.campaign_id"
+    )
+    client_resource: Optional["ClientResource"] = relationship(
+        foreign_keys="CampaignResource.client_resource_id"
     )
 
 

@@ -32,8 +32,15 @@ from agency_models.base import (
 
 if TYPE_CHECKING:
     from agency_models.models.campaign import Campaign
+    from agency_models.models.client_intelligence import ClientIntelligence
+    from agency_models.models.client_persona import ClientPersona
+    from agency_models.models.conversion_pattern import ConversionPattern
     from agency_models.models.lead import ClientSuppression, Lead
+    from agency_models.models.lead_pool import LeadPool
+    from agency_models.models.linkedin import LinkedInCredential, LinkedInSeat
     from agency_models.models.membership import Membership
+    from agency_models.models.resource_pool import ClientResource
+    from agency_models.models.sdk_usage_log import SDKUsageLog
     from agency_models.models.user import User
 
 Hour = Annotated[Int32, Ge(0), Le(23)]
@@ -131,6 +138,26 @@ class Client(ClientRow, table=True):
     campaigns: list["Campaign"] = relationship(back_populates="client", passive_deletes="all")
     leads: list["Lead"] = relationship(back_populates="client", passive_deletes="all")
     suppressions: list["ClientSuppression"] = relationship(
+        back_populates="client", passive_deletes="all"
+    )
+    pool_leads: list["LeadPool"] = relationship(
+        back_populates="client", foreign_keys="LeadPool.client_id", passive_deletes="all"
+    )
+    resources: list["ClientResource"] = relationship(back_populates="client", passive_deletes="all")
+    personas: list["ClientPersona"] = relationship(back_populates="client", passive_deletes="all")
+    linkedin_credential: Optional["LinkedInCredential"] = relationship(
+        back_populates="client", uselist=False, passive_deletes="all"
+    )
+    linkedin_seats: list["LinkedInSeat"] = relationship(
+        back_populates="client", passive_deletes="all"
+    )
+    conversion_patterns: list["ConversionPattern"] = relationship(
+        back_populates="client", passive_deletes="all"
+    )
+    intelligence: Optional["ClientIntelligence"] = relationship(
+        back_populates="client", uselist=False, passive_deletes="all"
+    )
+    sdk_usage_logs: list["SDKUsageLog"] = relationship(
         back_populates="client", passive_deletes="all"
     )
 

@@ -43,6 +43,9 @@ if TYPE_CHECKING:
     from agency_models.models.activity import Activity
     from agency_models.models.campaign import Campaign
     from agency_models.models.client import Client
+    from agency_models.models.lead_pool import LeadPool
+    from agency_models.models.lead_social_post import LeadSocialPost
+    from agency_models.models.sdk_usage_log import SDKUsageLog
     from agency_models.models.user import User
 
 LIVE = sa.text("deleted_at IS NULL")
@@ -136,7 +139,9 @@ class LeadManaged(AgencyModel):
     reply_count: Count = 0
     bounce_count: Count = 0
 
-    lead_pool_id: uuid.UUID | None = None
+    lead_pool_id: uuid.UUID | None = Field(
+        default=None, foreign_key="lead_pool.id", ondelete="SET NULL", index=True
+    )
     """The platform lead-pool record this lead was assigned from (``lead_pool``)."""
     assignment_id: uuid.UUID | None = None
     """The pool assignment (``lead_assignments``, not a table of this package)."""
@@ -200,6 +205,13 @@ class Lead(LeadRow, table=True):
     campaign: "Campaign" = relationship(back_populates="leads", foreign_keys="Lead.campaign_id")
     activities: list["Activity"] = relationship(
         back_populates="lead", foreign_keys="Activity.lead_id", passive_deletes="all"
+    )
+    pool_lead: Optional["LeadPool"] = relationship(back_populates="leads")
+    social_posts: list["LeadSocialPost"] = relationship(
+        back_populates="lead", foreign_keys="LeadSocialPost.lead_id", passive_deletes="all"
+    )
+    sdk_usage_logs: list["SDKUsageLog"] = relationship(
+        back_populates="lead", foreign_keys="SDKUsageLog.lead_id", passive_deletes="all"
     )
 
 
