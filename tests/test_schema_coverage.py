@@ -1,4 +1,4 @@
-"""Keeps docs/schema-decisions.md honest about the columns of the 12 core tenant tables.
+"""Keeps docs/schema-decisions.md honest about the columns of the 24 tables.
 
 ``ORIGINAL_COLUMNS`` is transcribed from the original system's fact sheet
 (``reference/original-schema.md``, outside this repository): per table, the ORM columns followed
@@ -142,6 +142,117 @@ ORIGINAL_COLUMNS: dict[str, tuple[str, ...]] = {
         total_converted updated_at
         """,
     ),
+    "lead_pool": _columns(
+        """
+        id client_id campaign_id apollo_id email linkedin_url first_name last_name title
+        seniority linkedin_headline photo_url twitter_url phone personal_email city state
+        country timezone departments employment_history current_role_start_date
+        company_name company_domain company_website company_linkedin_url
+        company_description company_logo_url company_industry company_sub_industry
+        company_employee_count company_revenue company_revenue_range company_founded_year
+        company_country company_city company_state company_postal_code company_is_hiring
+        company_latest_funding_stage company_latest_funding_date company_total_funding
+        company_technologies company_keywords email_status enrichment_source
+        enrichment_confidence enriched_at last_enriched_at enrichment_data
+        dataforseo_domain_rank dataforseo_organic_traffic dataforseo_backlinks
+        dataforseo_spam_score dataforseo_enriched_at pool_status is_bounced bounced_at
+        bounce_reason is_unsubscribed unsubscribed_at unsubscribe_reason dncr_checked
+        dncr_result dncr_checked_at als_score als_tier als_components scored_at
+        first_contacted_at last_contacted_at total_touches channels_used has_replied
+        replied_at reply_intent created_at updated_at
+        """,
+        sql_only="sdk_enrichment sdk_signals sdk_cost_aud sdk_enriched_at",
+    ),
+    "lead_social_posts": _columns(
+        """
+        id lead_id source post_content post_date summary_hook created_at
+        """,
+    ),
+    "conversion_patterns": _columns(
+        """
+        id client_id pattern_type patterns sample_size confidence computed_at valid_until
+        created_at updated_at
+        """,
+    ),
+    "conversion_pattern_history": _columns(
+        """
+        id client_id pattern_type patterns sample_size confidence computed_at
+        """,
+    ),
+    "resource_pool": _columns(
+        """
+        id resource_type resource_value resource_name max_clients current_clients status
+        warmup_started_at warmup_completed_at reputation_score provider provider_id
+        provider_metadata sends_30d bounces_30d complaints_30d bounce_rate complaint_rate
+        health_status daily_limit_override health_checked_at created_at updated_at
+        """,
+    ),
+    "client_resources": _columns(
+        """
+        id client_id resource_pool_id assigned_at released_at total_sends last_used_at
+        created_at updated_at
+        """,
+    ),
+    "client_personas": _columns(
+        """
+        id client_id first_name last_name title email phone display_name photo_url
+        calendar_link assigned_mailbox_ids assigned_phone_ids assigned_linkedin_seat_ids
+        is_active is_default created_at updated_at
+        """,
+    ),
+    "client_linkedin_credentials": _columns(
+        """
+        id client_id linkedin_email_encrypted linkedin_password_encrypted connection_status
+        heyreach_sender_id heyreach_account_id linkedin_profile_url linkedin_profile_name
+        linkedin_headline linkedin_connection_count two_fa_method two_fa_requested_at
+        last_error error_count last_error_at connected_at disconnected_at created_at
+        updated_at
+        """,
+        sql_only="unipile_account_id auth_method",
+    ),
+    "linkedin_seats": _columns(
+        """
+        id client_id resource_id persona_id unipile_account_id account_email account_name
+        profile_url status pending_connection_id activated_at warmup_completed_at
+        daily_limit_override accept_rate_7d accept_rate_30d pending_count restricted_at
+        restricted_reason created_at updated_at
+        """,
+    ),
+    "linkedin_connections": _columns(
+        """
+        id lead_id seat_id campaign_id unipile_request_id status note_included note_content
+        requested_at profile_viewed_at responded_at follow_up_scheduled_for
+        follow_up_sent_at created_at
+        """,
+    ),
+    "client_intelligence": _columns(
+        """
+        id client_id website_tagline website_value_prop website_services
+        website_case_studies website_testimonials website_team_bios website_blog_topics
+        website_scraped_at linkedin_url linkedin_follower_count linkedin_employee_count
+        linkedin_description linkedin_specialties linkedin_recent_posts linkedin_scraped_at
+        twitter_handle twitter_follower_count twitter_bio twitter_recent_posts
+        twitter_topics twitter_scraped_at facebook_url facebook_follower_count
+        facebook_about facebook_recent_posts facebook_scraped_at instagram_handle
+        instagram_follower_count instagram_bio instagram_recent_posts instagram_scraped_at
+        g2_url g2_rating g2_review_count g2_top_reviews g2_ai_summary g2_scraped_at
+        capterra_url capterra_rating capterra_review_count capterra_top_reviews
+        capterra_scraped_at trustpilot_url trustpilot_rating trustpilot_review_count
+        trustpilot_top_reviews trustpilot_scraped_at google_business_url google_rating
+        google_review_count google_top_reviews google_scraped_at proof_metrics
+        proof_clients proof_industries common_pain_points differentiators
+        total_scrape_cost_aud last_full_scrape_at scrape_errors created_at updated_at
+        deleted_at
+        """,
+    ),
+    "sdk_usage_log": _columns(
+        """
+        id client_id lead_id campaign_id user_id agent_type model_used input_tokens
+        output_tokens cached_tokens cost_aud turns_used duration_ms tool_calls success
+        error_message created_at deleted_at
+        """,
+        sql_only="signals_used output_schema",
+    ),
 }
 
 ENTRY = re.compile(r"`([a-z_]+)\.([a-z_0-9]+)`")
@@ -160,6 +271,10 @@ def _entries(title: str) -> set[tuple[str, str]]:
 
 def _ours(table: str) -> set[str]:
     return {column.name for column in metadata.tables[table].c}
+
+
+def test_every_table_is_transcribed() -> None:
+    assert set(ORIGINAL_COLUMNS) == set(metadata.tables)
 
 
 def test_transcription_has_no_duplicates() -> None:

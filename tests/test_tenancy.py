@@ -3,55 +3,45 @@ cascading erasure, and the session's soft-delete and tenant scoping."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import configure_mappers, selectinload
 from sqlmodel import delete, select, update
 
 from agency_models import (
-    Activity,
-    ActivityStats,
     Campaign,
-    CampaignResource,
-    CampaignSequence,
     Client,
-    ClientSuppression,
     ConstraintViolationError,
     DuplicateRecordError,
     HardDeleteError,
     Lead,
     LeadCreate,
-    Membership,
+    LeadPool,
     MembershipRole,
     TenantIsolationError,
     metadata,
 )
+from agency_models.base import TenantMixin, mapper_registry
 from agency_models.db import INCLUDE_DELETED, AgencySession, allow_hard_delete
-from factories import create_tenant
-from factories.tables import (
-    ActivityFactory,
-    ActivityStatsFactory,
-    CampaignFactory,
-    CampaignResourceFactory,
-    CampaignSequenceFactory,
-    ClientFactory,
-    ClientSuppressionFactory,
-    LeadFactory,
-    MembershipFactory,
-)
+from factories import create_row_per_table, create_tenant
+from factories.tables import CampaignFactory, ClientFactory, LeadFactory
 
-TENANT_TABLES = [
-    Membership,
-    Campaign,
-    CampaignResource,
-    CampaignSequence,
-    Lead,
-    ClientSuppression,
-    Activity,
-    ActivityStats,
-]
+TENANT_TABLES = sorted(
+    (mapper.class_ for mapper in mapper_registry.mappers if issubclass(mapper.class_, TenantMixin)),
+    key=lambda model: model.__tablename__,
+)
+TENANT_TABLE_NAMES = {model.__tablename__ for model in TENANT_TABLES}
+
+
+def _tenant_references():
+    """(table, column, referenced table) of every composite tenant reference."""
+    found = []
+    for model in TENANT_TABLES:
+        for constraint in model.__table__.foreign_key_constraints:
+            target = constraint.referred_table.name
+            if target in TENANT_TABLE_NAMES and len(constraint.columns) == 2:
+                found.append((model, constraint.column_keys[1], target, constraint.name))
+    return found
 
 
 def test_mappers_configure():
@@ -73,13 +63,22 @@ def test_every_tenant_table_indexes_client_id_first():
 
 
 def test_every_reference_between_tenant_tables_is_a_composite_foreign_key():
-    tenant_tables = {model.__tablename__ for model in TENANT_TABLES} | {"campaigns", "leads"}
     for model in TENANT_TABLES:
         for constraint in model.__table__.foreign_key_constraints:
-            target = constraint.referred_table.name
-            if target in tenant_tables:
-                assert constraint.column_keys[0] == "client_id", (model.__tablename__, target)
+            if constraint.referred_table.name in TENANT_TABLE_NAMES:
+                assert constraint.column_keys[0] == "client_id", (model.__tablename__, constraint)
                 assert constraint.elements[0].column.name == "client_id"
+
+
+def test_every_tenant_table_has_a_composite_reference_test():
+    assert {model for model, *_ in _tenant_references()} >= {
+        model
+        for model in TENANT_TABLES
+        if any(
+            fk.referred_table.name in TENANT_TABLE_NAMES
+            for fk in model.__table__.foreign_key_constraints
+        )
+    }
 
 
 async def _lead_in(session, client_id, email):
@@ -124,51 +123,32 @@ async def test_a_lead_cannot_point_at_another_tenants_campaign(agency_session):
 
 
 @pytest.mark.parametrize(
-    ("table", "column", "factory", "target_factory"),
+    ("model", "column", "target", "constraint"),
     [
-        ("leads", "campaign_id", LeadFactory, CampaignFactory),
-        ("campaign_resources", "campaign_id", CampaignResourceFactory, CampaignFactory),
-        ("campaign_sequences", "campaign_id", CampaignSequenceFactory, CampaignFactory),
-        ("activities", "lead_id", ActivityFactory, LeadFactory),
-        ("activities", "campaign_id", ActivityFactory, CampaignFactory),
-        ("activity_stats", "lead_id", ActivityStatsFactory, LeadFactory),
-        ("activity_stats", "campaign_id", ActivityStatsFactory, CampaignFactory),
+        pytest.param(*reference, id=f"{reference[0].__tablename__}-{reference[1]}")
+        for reference in _tenant_references()
     ],
 )
 async def test_raw_sql_cannot_reference_another_tenants_row(
-    agency_session, table, column, factory, target_factory
+    agency_session, model, column, target, constraint
 ):
-    row = await factory.create_async()
-    foreign = await target_factory.create_async()
+    rows = await create_row_per_table()
+    others = await create_row_per_table()
+    row, foreign = rows[model.__tablename__], others[target]
     assert foreign.client_id != row.client_id
     with pytest.raises(ConstraintViolationError) as raised:
         async with agency_session.begin_nested():
             await agency_session.exec(
-                sa.text(f"UPDATE {table} SET {column} = :target WHERE id = :id"),
+                sa.text(f"UPDATE {model.__tablename__} SET {column} = :target WHERE id = :id"),
                 params={"target": foreign.id, "id": row.id},
             )
-    assert raised.value.constraint == f"fk_{table}_client_id_{column}_{foreign.__tablename__}"
+    assert raised.value.constraint == constraint
 
 
 async def test_deleting_a_client_erases_every_row_of_the_tenant(agency_session):
-    client = await ClientFactory.create_async()
-    other = await ClientFactory.create_async()
-    for client_id in (client.id, other.id):
-        lead = await _lead_in(agency_session, client_id, f"someone@{uuid.uuid4().hex}.com")
-        await ActivityFactory.create_async(
-            lead_id=lead.id, client_id=client_id, campaign_id=lead.campaign_id
-        )
-        await ActivityStatsFactory.create_async(
-            client_id=client_id, lead_id=lead.id, campaign_id=lead.campaign_id
-        )
-        await CampaignResourceFactory.create_async(
-            client_id=client_id, campaign_id=lead.campaign_id
-        )
-        await CampaignSequenceFactory.create_async(
-            client_id=client_id, campaign_id=lead.campaign_id
-        )
-        await MembershipFactory.create_async(client_id=client_id)
-        await ClientSuppressionFactory.create_async(client_id=client_id)
+    mine = await create_row_per_table()
+    theirs = await create_row_per_table()
+    client, other = mine["clients"], theirs["clients"]
 
     await agency_session.delete(client)
     with pytest.raises(HardDeleteError):
@@ -178,7 +158,7 @@ async def test_deleting_a_client_erases_every_row_of_the_tenant(agency_session):
     async with allow_hard_delete(agency_session):
         await agency_session.exec(delete(Client).where(Client.id == client.id))
 
-    for table in ["clients", *(model.__tablename__ for model in TENANT_TABLES)]:
+    for table in ["clients", *TENANT_TABLE_NAMES]:
         key = "id" if table == "clients" else "client_id"
         counts = (
             await agency_session.exec(
@@ -189,7 +169,10 @@ async def test_deleting_a_client_erases_every_row_of_the_tenant(agency_session):
                 params={"mine": client.id, "other": other.id},
             )
         ).one()
-        assert tuple(counts) == (0, 1), table
+        assert counts[0] == 0, table
+        assert counts[1] >= 1, table
+    pool_lead = await agency_session.get(LeadPool, mine["lead_pool"].id)
+    assert (pool_lead.client_id, pool_lead.campaign_id) == (None, None)
 
 
 async def test_hard_deleting_a_soft_deletable_row_needs_explicit_permission(agency_session):
