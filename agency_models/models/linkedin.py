@@ -78,7 +78,9 @@ class LinkedInCredentialNew(LinkedInCredentialBase, TenantMixin):
 class LinkedInCredentialCreate(LinkedInCredentialNew):
     """A client's LinkedIn login. The address and password are plaintext here, masked in
     every dump and repr; :meth:`LinkedInCredential.from_create` encrypts them with the
-    service's hook before anything is stored."""
+    service's hook before anything is stored. Validation errors do not print the input."""
+
+    model_config = {"hide_input_in_errors": True}  # noqa: RUF012 (pydantic config)
 
     linkedin_email: Secret[Email]
     linkedin_password: Secret[ShortText]
@@ -119,9 +121,15 @@ class LinkedInCredential(LinkedInCredentialPublic, LinkedInCredentialCiphertext,
         )
 
     def replace_secrets(self, *, email: str, password: str, encrypt: Encrypt) -> None:
-        """Store a new address and password (after a password change), encrypted."""
+        """Store a new address and password (after a password change), validated as
+        :class:`LinkedInCredentialCreate` validates them, encrypted."""
+        secrets = LinkedInCredentialCreate.model_validate(
+            {"client_id": self.client_id, "linkedin_email": email, "linkedin_password": password}
+        )
         ciphertexts = _ciphertexts(
-            encrypt, linkedin_email_encrypted=email, linkedin_password_encrypted=password
+            encrypt,
+            linkedin_email_encrypted=secrets.linkedin_email.get_secret_value(),
+            linkedin_password_encrypted=secrets.linkedin_password.get_secret_value(),
         )
         validated = LinkedInCredentialCiphertext.model_validate(ciphertexts)
         self.linkedin_email_encrypted = validated.linkedin_email_encrypted
@@ -132,10 +140,14 @@ def _ciphertexts(encrypt: Encrypt, **plaintexts: str) -> dict[str, Any]:
     ciphertexts = {}
     for column, plaintext in plaintexts.items():
         ciphertext = encrypt(plaintext)
-        if not isinstance(ciphertext, str) or _shows(plaintext, ciphertext):
+        if (
+            not isinstance(ciphertext, str)
+            or not ciphertext.strip()
+            or _shows(plaintext, ciphertext)
+        ):
             raise EncryptionError(
-                f"the encrypt hook returned no ciphertext for {column}: it must return text "
-                "that does not contain the plaintext"
+                f"the encrypt hook returned no ciphertext for {column}: it must return non-blank "
+                "text that does not contain the plaintext"
             )
         ciphertexts[column] = ciphertext
     return ciphertexts
