@@ -4,23 +4,32 @@ A field declared ``Field(ge=0, le=100)`` (or typed :data:`Count`, :data:`Percent
 ``CHECK (col >= 0 AND col <= 100)`` named ``<field>_range``; a text type gets
 ``CHECK (char_length(col) <= n)`` named ``<field>_length`` (with the lower bound of a
 ``min_length``); a lower-cased text type (:class:`Email`, :class:`Domain`) gets
-``CHECK (col = lower(btrim(col)))`` named ``<field>_normalized``. Writers that bypass the
+``CHECK (col = lower(btrim(col)))`` named ``<field>_normalized``; a ``jsonb`` column gets
+the shape of its type (an object; an array of objects or strings, not too long) named
+``<field>_shape``. Writers that bypass the
 models (raw SQL, COPY) meet the same rules, and rows they write still validate as ``XRead``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args, get_origin
 
 import annotated_types
 import sqlalchemy as sa
 from pydantic.fields import FieldInfo
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapper
 from sqlalchemy.sql.elements import conv
 
 from agency_models.base.model import AgencyModel, fitted_name
-from agency_models.base.types import NormalizedText, TextType, annotated_metadata, unwrap
+from agency_models.base.types import (
+    TEXT_LIST_MAX_ITEMS,
+    NormalizedText,
+    TextType,
+    annotated_metadata,
+    unwrap,
+)
 
 _BOUNDS = (
     (annotated_types.Ge, "ge", ">="),
@@ -54,6 +63,8 @@ def field_checks(table_class: type[AgencyModel], table: sa.Table) -> list[sa.Che
         if bounds:
             checks.append(sa.CheckConstraint(" AND ".join(bounds), name=f"{name}_range"))
         value_type = unwrap(field.annotation)
+        if isinstance(column.type, postgresql.JSONB):
+            checks.append(_shape_check(name, column.name, value_type, constraints))
         if not isinstance(value_type, type):
             continue
         if issubclass(value_type, (TextType, NormalizedText)):
@@ -73,6 +84,30 @@ def _fitted(check: sa.CheckConstraint, table: str) -> sa.CheckConstraint:
     if fitted_name(full) != full:
         check.name = conv(fitted_name(full))
     return check
+
+
+def _shape_check(
+    name: str, column: str, value_type: Any, constraints: list[Any]
+) -> sa.CheckConstraint:
+    """What a ``jsonb`` column holds: an object, or an array (of objects, or of strings) no
+    longer than the field allows."""
+    if get_origin(value_type) is not list:
+        return sa.CheckConstraint(f"jsonb_typeof({column}) = 'object'", name=f"{name}_shape")
+    (item,) = get_args(value_type)
+    item_type = (
+        "string"
+        if isinstance(unwrap(item), type) and issubclass(unwrap(item), (TextType, NormalizedText))
+        else "object"
+    )
+    longest = min(
+        (meta.max_length for meta in constraints if isinstance(meta, annotated_types.MaxLen)),
+        default=TEXT_LIST_MAX_ITEMS,
+    )
+    return sa.CheckConstraint(
+        f"jsonb_typeof({column}) = 'array' AND jsonb_array_length({column}) <= {longest}"
+        f" AND NOT jsonb_path_exists({column}, '$[*] ? (@.type() != \"{item_type}\")')",
+        name=f"{name}_shape",
+    )
 
 
 def _length_check(
