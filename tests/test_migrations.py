@@ -289,7 +289,11 @@ async def test_migrations_run_on_a_connection_the_caller_passes_in(empty_databas
         async with engine.connect() as connection:
             await connection.run_sync(upgrade_on)
             locks = await connection.scalar(
-                sa.text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")
+                sa.text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                    " AND database = (SELECT oid FROM pg_database"
+                    " WHERE datname = current_database())"
+                )
             )
     finally:
         await engine.dispose()
