@@ -26,6 +26,7 @@ from agency_models import (
     LinkedInCredentialRead,
     LinkedInCredentialUpdate,
     MembershipRole,
+    PermissionDeniedError,
     ReadSchema,
     metadata,
 )
@@ -161,11 +162,11 @@ async def acting_as(
 async def assert_permission_denied(session: AgencySession, sql: str, **params: Any) -> None:
     """``sql`` is refused for lack of a privilege on the table, in a savepoint of its own so
     the test goes on."""
-    with pytest.raises(sa.exc.DBAPIError) as raised:
+    with pytest.raises(PermissionDeniedError) as raised:
         async with session.begin_nested():
             await run(session, sql, **params)
-    error = raised.value.orig
-    assert getattr(error, "sqlstate", None) == INSUFFICIENT_PRIVILEGE, error
+    error = raised.value
+    assert error.sqlstate == INSUFFICIENT_PRIVILEGE, error
     assert f"permission denied for table {TABLE}" in str(error), error
 
 

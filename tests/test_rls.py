@@ -25,7 +25,12 @@ from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import agency_models
-from agency_models import MembershipRole, metadata
+from agency_models import (
+    ConstraintViolationError,
+    MembershipRole,
+    PermissionDeniedError,
+    metadata,
+)
 from agency_models.base import AgencyModel, mapper_registry
 from agency_models.db import AgencySession, act_as_user, create_engine
 from agency_models.migrations import upgrade
@@ -302,13 +307,14 @@ async def insert(
 async def assert_refused(
     session: AgencySession, write: Callable[[], Awaitable[object]], message: str, table: str
 ) -> None:
-    """``write`` fails with SQLSTATE 42501 and ``message`` about ``table``; the failed statement
+    """``write`` fails with :class:`PermissionDeniedError` (SQLSTATE 42501) and ``message``
+    about ``table``; the failed statement
     is rolled back to a savepoint of its own so the test can go on."""
-    with pytest.raises(sa.exc.DBAPIError) as raised:
+    with pytest.raises(PermissionDeniedError) as raised:
         async with session.begin_nested():
             await write()
-    error = raised.value.orig
-    assert getattr(error, "sqlstate", None) == INSUFFICIENT_PRIVILEGE, error
+    error = raised.value
+    assert error.sqlstate == INSUFFICIENT_PRIVILEGE, error
     assert message in str(error), error
     assert f'table "{table}"' in str(error) or f"table {table}" in str(error), error
 
@@ -464,19 +470,18 @@ async def test_owner_cannot_write_another_tenants_rows(agency_session, world, ta
     ids=str,
 )
 async def test_owner_cannot_move_a_row_to_another_tenant(agency_session, world, table, owner_of_a):
+    """The database refuses a change of ``client_id`` before the policies are consulted."""
     owner, _ = owner_of_a
     async with acting_as(agency_session, owner):
-        await assert_refused(
-            agency_session,
-            lambda: run(
-                agency_session,
-                f"UPDATE {table.name} SET client_id = :tenant WHERE id = :id",
-                tenant=world.b.id,
-                id=world.a.row_id(table),
-            ),
-            RLS_VIOLATION,
-            table.name,
-        )
+        with pytest.raises(ConstraintViolationError) as raised:
+            async with agency_session.begin_nested():
+                await run(
+                    agency_session,
+                    f"UPDATE {table.name} SET client_id = :tenant WHERE id = :id",
+                    tenant=world.b.id,
+                    id=world.a.row_id(table),
+                )
+    assert (raised.value.constraint, raised.value.table) == ("client_id_immutable", table.name)
 
 
 async def test_a_soft_deleted_membership_grants_nothing(agency_session, world):

@@ -10,6 +10,7 @@ from agency_models.db.session import (
     get_db,
     get_db_session,
     get_session_factory,
+    run_transaction,
     tenant_session,
 )
 
@@ -28,5 +29,6 @@ __all__ = [
     "get_db_session",
     "get_engine",
     "get_session_factory",
+    "run_transaction",
     "tenant_session",
 ]

@@ -4,18 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import URL, ExceptionContext
+from sqlalchemy.engine import URL, Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import AsyncAdaptedQueuePool, ConnectionPoolEntry
 
 from agency_models.db.config import database_url
-from agency_models.exceptions import (
-    AgencyModelsError,
-    ConstraintViolationError,
-    DuplicateRecordError,
-)
+from agency_models.db.errors import UNREACHABLE, translate, unavailable
+from agency_models.exceptions import DatabaseUnavailableError
+
+
+class AgencyPool(AsyncAdaptedQueuePool):
+    """The queue pool, reporting a wait for a free connection that timed out as
+    :class:`DatabaseUnavailableError`."""
+
+    def _do_get(self) -> ConnectionPoolEntry:
+        try:
+            return super()._do_get()
+        except sa.exc.TimeoutError as error:
+            raise DatabaseUnavailableError(
+                f"no pooled connection became free within {self.timeout()} s "
+                f"(pool_size={self.size()}, max_overflow={self._max_overflow})"
+            ) from error
+
 
 POOL_OPTIONS: dict[str, Any] = {
+    "poolclass": AgencyPool,
     "pool_size": 5,
     "max_overflow": 10,
     "pool_timeout": 10,
@@ -38,17 +53,23 @@ def create_engine(url: str | URL | None = None, **overrides: Any) -> AsyncEngine
 
     Keyword arguments override :data:`POOL_OPTIONS` (with another ``poolclass``, such as
     ``NullPool``, the queue-pool sizing is dropped); ``connect_args`` are merged into
-    :data:`POOLER_SAFE_CONNECT_ARGS`. Nothing connects until the engine is first used.
+    :data:`POOLER_SAFE_CONNECT_ARGS`. Bound parameters are left out of SQLAlchemy's error
+    messages and logs (``hide_parameters=True``; they may be personal data). Every failure
+    leaves the engine as one of the package's errors (see :mod:`agency_models.exceptions`),
+    the driver's error as ``__cause__``. Nothing connects until the engine is first used.
     """
     options = dict(POOL_OPTIONS)
-    if "poolclass" in overrides:
+    if overrides.get("poolclass", AgencyPool) is not AgencyPool:
         for name in _QUEUE_POOL_ONLY:
             del options[name]
     connect_args = {**POOLER_SAFE_CONNECT_ARGS, **overrides.pop("connect_args", {})}
     engine = create_async_engine(
-        database_url(url), **{**options, **overrides}, connect_args=connect_args
+        database_url(url),
+        **{"hide_parameters": True, **options, **overrides},
+        connect_args=connect_args,
     )
-    event.listen(engine.sync_engine, "handle_error", _raise_constraint_violation)
+    event.listen(engine.sync_engine, "handle_error", translate)
+    event.listen(engine.sync_engine, "do_connect", _connect)
     return engine
 
 
@@ -68,31 +89,12 @@ async def dispose_engine() -> None:
         await engine.dispose()
 
 
-_VIOLATIONS = {
-    "23505": (DuplicateRecordError, "duplicate record: violates unique constraint"),
-    "23514": (ConstraintViolationError, "violates check constraint"),
-    "23503": (ConstraintViolationError, "violates foreign key constraint"),
-    "23502": (ConstraintViolationError, "violates not-null constraint"),
-}
-
-
-def _raise_constraint_violation(context: ExceptionContext) -> BaseException | None:
-    """Report integrity violations as the package's typed errors, naming the constraint; let
-    the package's own errors (a naive datetime refused while binding) through unwrapped."""
-    if isinstance(context.original_exception, AgencyModelsError):
-        return context.original_exception
-    violation = _VIOLATIONS.get(getattr(context.original_exception, "sqlstate", None) or "")
-    if violation is None:
-        return None
-    error_class, what = violation
-    driver_error = context.original_exception.__cause__
-    constraint = getattr(driver_error, "constraint_name", None) or getattr(
-        driver_error, "column_name", None
-    )
-    table = getattr(driver_error, "table_name", None)
-    where = f" on {table}" if table else ""
-    return error_class(
-        f"{what} {constraint!r}{where}",
-        constraint=constraint,
-        detail=getattr(driver_error, "detail", None),
-    )
+def _connect(
+    dialect: Dialect, record: ConnectionPoolEntry, cargs: Any, cparams: dict[str, Any]
+) -> Any:
+    """``do_connect`` hook: a server that cannot be reached is :class:`DatabaseUnavailableError`
+    (the driver raises the bare ``OSError``)."""
+    try:
+        return dialect.connect(*cargs, **cparams)
+    except UNREACHABLE as error:
+        raise unavailable(error) from error

@@ -1,16 +1,28 @@
 """What every :class:`~agency_models.db.AgencySession` enforces on the statements it runs:
 soft-deleted rows stay hidden, soft-deletable rows are not hard-deleted by accident, and a
-session bound to a tenant reads and writes that tenant's rows only."""
+session bound to a tenant reads and writes that tenant's rows only.
+
+The tenant guard fails closed: what it cannot prove scoped to the session's tenant (raw SQL,
+a Core statement naming a tenant table, a write to a table the package does not know) raises
+:class:`TenantIsolationError`; platform work uses an unbound session. It reads a few private
+attributes of SQLAlchemy statements, listed in :data:`STATEMENT_INTERNALS` and checked at
+import, so a SQLAlchemy release that renames one stops the import instead of turning a check
+off.
+"""
 
 from __future__ import annotations
 
 import functools
+import uuid
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql.dml import OnConflictDoUpdate
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.elements import ColumnClause, TextClause
 from sqlmodel import col
 
 from agency_models.base import SoftDeleteMixin, TenantMixin, mapper_registry
@@ -25,27 +37,87 @@ ALLOW_HARD_DELETE = "allow_hard_delete"
 row, for legal erasure."""
 TENANT = "client_id"
 """``session.info`` key of the tenant a session is bound to."""
+LOADED = "agency_models.loaded"
+"""``session.info`` key of the identities a tenant-bound session loaded itself (through its
+scoped statements), so known to be the tenant's."""
+
+STATEMENT_INTERNALS = {
+    "Insert": ("_values", "_multi_values", "_select_names", "_post_values_clause"),
+    "Update": ("_values",),
+    "Table": ("_annotations",),
+    "Select": ("_propagate_attrs",),
+    "OnConflictDoUpdate": ("update_values_to_set", "inferred_target_elements"),
+}
+"""The statement attributes the tenant guard reads (SQLAlchemy keeps no public API for them),
+by the kind of object that holds them."""
+
+
+def _statement_samples() -> dict[str, object]:
+    table = sa.table("sample", sa.column("a"))
+    insert = postgresql.insert(table).values(a=1)
+    return {
+        "Insert": insert,
+        "Update": sa.update(table).values(a=1),
+        "Table": table,
+        "Select": sa.select(table),
+        "OnConflictDoUpdate": insert.on_conflict_do_update(
+            index_elements=["a"], set_={"a": 2}
+        )._post_values_clause,
+    }
+
+
+def _require_statement_internals() -> None:
+    samples = _statement_samples()
+    missing = [
+        f"{kind}.{name}"
+        for kind, names in STATEMENT_INTERNALS.items()
+        for name in names
+        if not hasattr(samples[kind], name)
+    ]
+    if missing:
+        raise ImportError(
+            f"agency_models' tenant guard does not support SQLAlchemy {sa.__version__}: "
+            f"missing {', '.join(missing)}"
+        )
+
+
+_require_statement_internals()
 
 
 def scope_statement(state: ORMExecuteState) -> None:
     """``do_orm_execute`` hook: add the live-rows and tenant criteria, refuse what can't be
     scoped."""
-    if state.is_column_load or state.is_relationship_load:
-        return
     options = state.execution_options
-    if state.is_select and not options.get(INCLUDE_DELETED, False):
+    loading = state.is_column_load or state.is_relationship_load
+    if state.is_select and not loading and not options.get(INCLUDE_DELETED, False):
         state.statement = state.statement.options(*_live_rows_only())
+    tenant = state.session.info.get(TENANT)
+    if tenant is not None:
+        _scope_to_tenant(state, str(tenant))
     if state.is_delete and not (
         options.get(ALLOW_HARD_DELETE, False) or state.session.info.get(ALLOW_HARD_DELETE)
     ):
         _refuse_hard_delete(state)
-    tenant = state.session.info.get(TENANT)
-    if tenant is not None:
-        _scope_to_tenant(state, str(tenant))
+
+
+def remember_loaded(session: Session, instance: object) -> None:
+    """``loaded_as_persistent`` and ``pending_to_persistent`` hook: a tenant-bound session
+    loads only its tenant's rows, and inserted only its tenant's rows."""
+    if session.info.get(TENANT) is not None:
+        key = sa.inspect(instance).key
+        session.info.setdefault(LOADED, set()).add(key)
 
 
 def check_flush(session: Session) -> None:
-    """``before_flush`` hook: the same rules for the unit of work."""
+    """``before_flush`` hook: the same rules for the unit of work.
+
+    In a tenant-bound session every new, changed or deleted row must be the tenant's: by its
+    ``client_id`` (``id`` for a client), and, for a row the session did not load itself (a
+    detached object added, merged or deleted), by the ``client_id`` the database holds.
+    """
+    tenant = session.info.get(TENANT)
+    if tenant is not None:
+        _check_tenant_flush(session, str(tenant))
     if not session.info.get(ALLOW_HARD_DELETE):
         for obj in session.deleted:
             if isinstance(obj, SoftDeleteMixin):
@@ -53,13 +125,31 @@ def check_flush(session: Session) -> None:
                     f"{type(obj).__name__} {getattr(obj, 'id', '')} is soft-deletable: call "
                     "soft_delete() instead, or delete inside allow_hard_delete(session)"
                 )
+
+
+def _check_tenant_flush(session: Session, tenant: str) -> None:
+    for obj in session.new:
+        _check_owner(obj, tenant)
+    loaded = session.info.get(LOADED, set())
+    unverified: dict[type[TenantMixin], list[Any]] = {}
+    for obj in (*session.dirty, *session.deleted):
+        _check_owner(obj, tenant)
+        if isinstance(obj, TenantMixin) and sa.inspect(obj).key not in loaded:
+            unverified.setdefault(type(obj), []).append(sa.inspect(obj).identity)
+    for model, identities in unverified.items():
+        _check_stored_owner(session, model, identities, tenant)
+
+
+def check_merged(session: Session, merged: object) -> None:
+    """After ``Session.merge`` in a tenant-bound session: a merged row that is not in the
+    session's tenant is refused now, from what the database holds, not from the object."""
     tenant = session.info.get(TENANT)
-    if tenant is None:
+    if tenant is None or not isinstance(merged, TenantMixin):
         return
-    for obj in (*session.new, *session.dirty):
-        owner = obj.id if isinstance(obj, Client) else getattr(obj, "client_id", tenant)
-        if str(owner) != str(tenant):
-            raise _foreign_write(tenant, f"{type(obj).__name__} of client {owner}")
+    _check_owner(merged, str(tenant))
+    state = sa.inspect(merged)
+    if state.pending and getattr(merged, "id", None) is not None:
+        _check_stored_owner(session, type(merged), [(merged.id,)], str(tenant))  # type: ignore[attr-defined]
 
 
 def hidden_as_deleted(obj: object, execution_options: Mapping[str, Any] | None) -> bool:
@@ -80,8 +170,9 @@ def _mapped_subclasses(mixin: type) -> tuple[Any, ...]:
 
 
 @functools.cache
-def _table_classes() -> dict[sa.FromClause, Any]:
-    return {mapper.local_table: mapper.class_ for mapper in mapper_registry.mappers}
+def _table_classes() -> dict[str, Any]:
+    """Table name -> table class, for every table of the package."""
+    return {mapper.class_.__tablename__: mapper.class_ for mapper in mapper_registry.mappers}
 
 
 @functools.cache
@@ -92,12 +183,28 @@ def _live_rows_only() -> tuple[Any, ...]:
     )
 
 
+def _tenant_criteria(tenant: str) -> tuple[Any, ...]:
+    tenant_id = uuid.UUID(tenant)
+    return (
+        with_loader_criteria(Client, col(Client.id) == tenant_id, include_aliases=True),
+        *(
+            with_loader_criteria(table, table.client_id == tenant_id, include_aliases=True)
+            for table in _mapped_subclasses(TenantMixin)
+        ),
+    )
+
+
+_UNKNOWN = object()
+"""The target of a write to a table the package does not know."""
+
+
 def _target(state: ORMExecuteState) -> Any:
-    """The table class an INSERT, UPDATE or DELETE writes (ORM or Core), if one of ours."""
+    """The table class an INSERT, UPDATE or DELETE writes (ORM or Core, a ``Table`` or a
+    ``sa.table()`` of the same name), :data:`_UNKNOWN` for a table that is not the package's."""
     if state.bind_mapper is not None:
         return state.bind_mapper.class_
-    table: Any = getattr(state.statement, "table", None)
-    return _table_classes().get(table)
+    name: Any = getattr(getattr(state.statement, "table", None), "name", None)
+    return _table_classes().get(name, _UNKNOWN)
 
 
 def _refuse_hard_delete(state: ORMExecuteState) -> None:
@@ -109,23 +216,8 @@ def _refuse_hard_delete(state: ORMExecuteState) -> None:
         )
 
 
-def _scope_to_tenant(state: ORMExecuteState, tenant: str) -> None:
-    if state.is_insert:
-        _check_insert(state, tenant)
-        return
-    if state.is_update or state.is_delete:
-        _check_update_or_delete(state, tenant)
-    state.statement = state.statement.options(
-        with_loader_criteria(Client, col(Client.id) == tenant, include_aliases=True),
-        *(
-            with_loader_criteria(table, table.client_id == tenant, include_aliases=True)
-            for table in _mapped_subclasses(TenantMixin)
-        ),
-    )
-
-
 def _owner_column(target: Any) -> str | None:
-    """The column naming the tenant of ``target``'s rows, None for a global table."""
+    """The column naming the tenant of ``target``'s rows, None for a platform table."""
     if target is Client:
         return "id"
     if isinstance(target, type) and issubclass(target, TenantMixin):
@@ -133,8 +225,78 @@ def _owner_column(target: Any) -> str | None:
     return None
 
 
+def _scope_to_tenant(state: ORMExecuteState, tenant: str) -> None:
+    statement = state.statement
+    if isinstance(statement, TextClause):
+        raise _unscoped(tenant, "raw SQL (text())")
+    _refuse_unscoped_references(statement, tenant, state)
+    if state.is_insert:
+        _check_insert(state, tenant)
+        return
+    if state.is_update or state.is_delete:
+        _check_update_or_delete(state, tenant)
+    if state.is_column_load and isinstance(statement, sa.Select):
+        statement = statement.where(*_owner_criteria(state, tenant))
+    state.statement = statement.options(*_tenant_criteria(tenant))
+
+
+def _owner_criteria(state: ORMExecuteState, tenant: str) -> Iterator[Any]:
+    """The tenant criteria as plain WHERE clauses, for the loads (refresh, expired attributes)
+    that loader criteria do not reach."""
+    tenant_id = uuid.UUID(tenant)
+    for mapper in state.all_mappers:
+        owner = _owner_column(mapper.class_)
+        if owner is not None:
+            yield getattr(mapper.class_, owner) == tenant_id
+
+
+def _refuse_unscoped_references(statement: Any, tenant: str, state: ORMExecuteState) -> None:
+    """Refuse raw SQL fragments and tenant tables the loader criteria do not reach.
+
+    The criteria reach the ORM entities of a statement, and plain tables (``Lead.__table__``,
+    what relationship ``any()`` / ``has()`` build) that are the FROM of an ORM-enabled select;
+    they do not reach a plain table joined, aliased or selected from a Core select. A Core
+    write may name its own target (its ``excluded`` row included).
+    """
+    writes = state.is_insert or state.is_update or state.is_delete
+    target_table = getattr(statement, "table", None) if writes else None
+    index_where = getattr(
+        getattr(statement, "_post_values_clause", None), "inferred_target_whereclause", None
+    )
+    for element in visitors.iterate(statement):
+        if isinstance(element, TextClause) and element is not index_where:
+            raise _unscoped(tenant, "raw SQL (text()) inside a statement")
+        if isinstance(element, sa.Select):
+            orm_enabled = element._propagate_attrs.get("compile_state_plugin") == "orm"
+            for source in element.get_final_froms():
+                if orm_enabled and _core_table(source) is not None:
+                    continue
+                for inner in visitors.iterate(source):
+                    if name := _core_table(inner):
+                        raise _unscoped(tenant, f"a Core reference to table {name}")
+        elif (
+            writes
+            and element is not target_table
+            and (name := _core_table(element, unknown_too=True))
+        ):
+            raise _unscoped(tenant, f"a Core reference to table {name} in a write")
+
+
+def _core_table(element: Any, *, unknown_too: bool = False) -> str | None:
+    """The name of the tenant table (or, ``unknown_too``, of a table the package does not
+    know) ``element`` names as a plain Core table, outside the ORM's reach."""
+    if not isinstance(element, sa.TableClause) or "parententity" in element._annotations:
+        return None
+    target = _table_classes().get(element.name, _UNKNOWN)
+    if _owner_column(target) is not None or (unknown_too and target is _UNKNOWN):
+        return element.name
+    return None
+
+
 def _check_update_or_delete(state: ORMExecuteState, tenant: str) -> None:
     target = _target(state)
+    if target is _UNKNOWN:
+        raise _unscoped(tenant, "a write to a table agency-models does not know")
     owner = _owner_column(target)
     if owner is None:
         return
@@ -143,29 +305,62 @@ def _check_update_or_delete(state: ORMExecuteState, tenant: str) -> None:
         raise _unscoped(tenant, f"a Core {action} of {target.__tablename__}; use {target.__name__}")
     if state.is_executemany:
         raise _unscoped(tenant, f"a bulk {action} of {target.__name__} by primary key")
-    for value in _set_values(state.statement, owner):
-        if str(value) != tenant:
-            raise _foreign_write(tenant, f"{target.__name__} moved to client {value}")
+    for value in _assigned(state.statement, owner) if state.is_update else ():
+        raise _foreign_write(tenant, f"{target.__name__} with a new {owner} ({value})")
 
 
 def _check_insert(state: ORMExecuteState, tenant: str) -> None:
     target = _target(state)
+    if target is _UNKNOWN:
+        raise _unscoped(tenant, "a write to a table agency-models does not know")
     owner = _owner_column(target)
     if owner is None:
         return
-    statement = state.statement
+    statement: Any = state.statement
     if target is Client:
         raise _unscoped(tenant, "a new client")
-    if getattr(statement, "_select_names", None) is not None:
+    if statement._select_names is not None:
         raise _unscoped(tenant, f"INSERT … SELECT into {target.__tablename__}")
-    conflict = getattr(statement, "_post_values_clause", None)
-    if isinstance(conflict, OnConflictDoUpdate) and owner not in _conflict_columns(conflict):
+    conflict = statement._post_values_clause
+    if isinstance(conflict, OnConflictDoUpdate):
+        if owner not in _conflict_columns(conflict):
+            raise _unscoped(
+                tenant, f"an upsert of {target.__tablename__} whose conflict target lacks {owner}"
+            )
+        for key, value in conflict.update_values_to_set.items():
+            if _column_name(key) == owner and not _is_excluded_column(value, owner):
+                raise _foreign_write(tenant, f"{target.__name__} with a new {owner} on conflict")
+    try:
+        for value in _inserted_values(state, owner):
+            if str(_bound(value)) != tenant:
+                raise _foreign_write(tenant, f"{target.__name__} of client {_bound(value)}")
+    except TypeError:
         raise _unscoped(
-            tenant, f"an upsert of {target.__tablename__} whose conflict target lacks {owner}"
-        )
-    for value in _inserted_values(state, owner):
-        if value is not None and str(value) != tenant:
-            raise _foreign_write(tenant, f"{target.__name__} of client {value}")
+            tenant, f"an INSERT into {target.__tablename__} with positional values"
+        ) from None
+
+
+def _check_owner(obj: object, tenant: str) -> None:
+    owner = obj.id if isinstance(obj, Client) else getattr(obj, "client_id", tenant)
+    if str(owner) != tenant:
+        raise _foreign_write(tenant, f"{type(obj).__name__} of client {owner}")
+
+
+def _check_stored_owner(
+    session: Session, model: type[TenantMixin], identities: list[Any], tenant: str
+) -> None:
+    """Refuse when a row of ``model`` with one of ``identities`` belongs to another client in
+    the database (whatever the objects' attributes say)."""
+    table: Any = model.__table__  # type: ignore[attr-defined]
+    ids = [identity[0] for identity in identities]
+    foreign = session.connection().execute(
+        sa.select(table.c.id)
+        .where(table.c.id.in_(ids), table.c.client_id != uuid.UUID(tenant))
+        .limit(1)
+    )
+    row = foreign.first()
+    if row is not None:
+        raise _foreign_write(tenant, f"{model.__name__} {row[0]}, a row of another client")
 
 
 def _column_name(key: Any) -> str:
@@ -176,28 +371,38 @@ def _bound(value: Any) -> Any:
     return getattr(value, "value", value)
 
 
-def _set_values(statement: Any, column: str) -> Iterator[Any]:
-    """What an UPDATE's ``.values()`` sets ``column`` to."""
-    values = dict(getattr(statement, "_values", None) or {})
-    values.update(getattr(statement, "_ordered_values", None) or ())
-    for key, value in values.items():
+def _is_excluded_column(value: Any, column: str) -> bool:
+    """``stmt.excluded.<column>``: the value the upsert tried to insert, already checked."""
+    return (
+        isinstance(value, ColumnClause)
+        and value.key == column
+        and getattr(value.table, "name", None) == "excluded"
+    )
+
+
+def _assigned(statement: Any, column: str) -> Iterator[Any]:
+    """What an UPDATE's ``.values()`` sets ``column`` to (``client_id`` never changes)."""
+    for key, value in (statement._values or {}).items():
         if _column_name(key) == column:
             yield _bound(value)
 
 
 def _inserted_values(state: ORMExecuteState, column: str) -> Iterator[Any]:
     """Every value an INSERT writes into ``column``: execution parameters, ``.values()`` and
-    multi-row ``.values([...])``."""
+    multi-row ``.values([...])``; a row that leaves it out yields None."""
     parameters = state.parameters
-    rows = [parameters] if isinstance(parameters, Mapping) else list(parameters or [])
-    statement = state.statement
-    rows.append(getattr(statement, "_values", None) or {})
-    for multi in getattr(statement, "_multi_values", None) or ():
+    rows: list[Any] = [parameters] if isinstance(parameters, Mapping) else list(parameters or [])
+    statement: Any = state.statement
+    if statement._values:
+        rows = [{**dict(statement._values), **row} for row in rows] or [statement._values]
+    for multi in statement._multi_values or ():
         rows.extend(multi)
     for row in rows:
-        for key, value in row.items() if isinstance(row, Mapping) else ():
-            if _column_name(key) == column:
-                yield _bound(value)
+        if not isinstance(row, Mapping):
+            raise TypeError("positional INSERT values")
+        values = {_column_name(key): value for key, value in row.items()}
+        if values.get(column) is not None:
+            yield values[column]
 
 
 def _conflict_columns(conflict: OnConflictDoUpdate) -> set[str]:

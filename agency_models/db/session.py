@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import random
 import uuid
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -21,9 +23,14 @@ from agency_models.db.scoping import (
     ALLOW_HARD_DELETE,
     TENANT,
     check_flush,
+    check_merged,
     hidden_as_deleted,
+    remember_loaded,
     scope_statement,
 )
+from agency_models.exceptions import DatabaseError, DatabaseUnavailableError
+
+T = TypeVar("T")
 
 
 class AgencySyncSession(Session):
@@ -41,6 +48,13 @@ class AgencySyncSession(Session):
         obj = super().get(entity, ident, **options)
         return None if hidden_as_deleted(obj, options.get("execution_options")) else obj
 
+    def merge(self, instance: Any, *, load: bool = True, options: Any = None) -> Any:
+        """``Session.merge``; in a tenant-bound session, a row of another tenant is refused
+        here (a new object whose id is another tenant's row) or at flush (``load=False``)."""
+        merged = super().merge(instance, load=load, options=options)
+        check_merged(self, merged)
+        return merged
+
 
 class AgencySession(AsyncSession):
     """The package's session.
@@ -49,11 +63,16 @@ class AgencySession(AsyncSession):
       ``execution_options(include_deleted=True)``.
     * Hard-deleting a soft-deletable row raises :class:`HardDeleteError` unless allowed with
       :func:`allow_hard_delete` or ``execution_options(allow_hard_delete=True)``.
-    * Bound to a tenant (``info={"client_id": ...}``, see :func:`tenant_session`), its ORM
-      statements read, update and delete only that tenant's rows; writes it cannot scope
-      (another tenant's rows, a Core UPDATE/DELETE of a tenant table, bulk UPDATE by primary
-      key, INSERT … SELECT, upserts not keyed on ``client_id``, new clients) raise
-      :class:`TenantIsolationError`. Core and ``text()`` reads are not rewritten.
+    * Bound to a tenant (``info={"client_id": ...}``, see :func:`tenant_session`), its
+      statements and flushes read, update and delete only that tenant's rows, and never change
+      a row's ``client_id``. What it cannot prove scoped raises :class:`TenantIsolationError`:
+      raw SQL (``text()``), Core statements naming a tenant table (``Lead.__table__``,
+      ``sa.table("leads")``) other than a Core INSERT's own target, Core UPDATE/DELETE of a
+      tenant table, bulk UPDATE by primary key, INSERT … SELECT, upserts not keyed on
+      ``client_id`` or whose ``set_`` changes it, writes to tables the package does not know,
+      new clients, and rows of another tenant added, merged or deleted as detached objects
+      (checked against the database). Platform work uses an unbound session; the
+      ``Connection`` from ``session.connection()`` is not guarded.
     """
 
     sync_session_class = AgencySyncSession
@@ -62,8 +81,20 @@ class AgencySession(AsyncSession):
     def tenant_id(self) -> uuid.UUID | None:
         return self.sync_session.tenant_id  # type: ignore[attr-defined, no-any-return]
 
+    async def commit(self) -> None:
+        """Flush, then commit; a connection lost during the commit itself is reported with
+        ``commit_unknown=True`` (the server may have applied it)."""
+        await self.flush()
+        try:
+            await super().commit()
+        except DatabaseUnavailableError as error:
+            error.commit_unknown = True
+            raise
+
 
 event.listen(AgencySyncSession, "do_orm_execute", scope_statement)
+event.listen(AgencySyncSession, "loaded_as_persistent", remember_loaded)
+event.listen(AgencySyncSession, "pending_to_persistent", remember_loaded)
 
 
 @event.listens_for(AgencySyncSession, "before_flush")
@@ -107,8 +138,38 @@ async def get_db_session(
         await session.commit()
 
 
+async def run_transaction(
+    work: Callable[[AgencySession], Awaitable[T]],
+    *,
+    client_id: uuid.UUID | None = None,
+    engine: AsyncEngine | None = None,
+    attempts: int = 3,
+    backoff: float = 0.05,
+) -> T:
+    """Run ``work`` in a transaction of its own (:func:`get_db_session`) and commit; when it
+    fails with a retryable error (:class:`TransactionConflictError`,
+    :class:`DatabaseUnavailableError`), run the whole transaction again, up to ``attempts``
+    times, waiting ``backoff`` seconds, doubled each time, with jitter. A commit whose outcome
+    is unknown (``commit_unknown``) is not retried: it may have been applied."""
+    for attempt in range(1, attempts + 1):
+        try:
+            async with get_db_session(client_id=client_id, engine=engine) as session:
+                return await work(session)
+        except DatabaseError as error:
+            if not error.retryable or getattr(error, "commit_unknown", False):
+                raise
+            if attempt == attempts:
+                raise
+            await asyncio.sleep(backoff * 2 ** (attempt - 1) * random.uniform(0.5, 1.5))
+    raise AssertionError("unreachable")
+
+
 async def get_db() -> AsyncIterator[AgencySession]:
-    """:func:`get_db_session` as an async generator, usable as a FastAPI dependency."""
+    """:func:`get_db_session` as an async generator.
+
+    As a FastAPI dependency, use ``agency_models.fastapi.DbSession`` instead: FastAPI runs the
+    code after a plain dependency's ``yield`` (here: the commit) after the response is sent, so
+    a commit that fails would already have been answered 2xx."""
     async with get_db_session() as session:
         yield session
 
