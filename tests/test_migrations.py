@@ -18,6 +18,7 @@ from agency_models import metadata, migrations
 from agency_models.db import AgencySession, create_engine
 from agency_models.enums import PG_ENUMS
 from agency_models.exceptions import SchemaDriftError, UnknownRevisionError
+from agency_models.migrations.environment import LOCK_TABLE
 from factories import bind_factories, create_row_per_table
 from factories.testdb import create_database, drop_database, libpq_dsn, server_url
 from tests.helpers import column, query
@@ -61,8 +62,12 @@ def test_upgrade_then_downgrade_to_base_leaves_nothing_then_upgrades_again(empty
     migrations.downgrade(empty_database, "base")
 
     assert migrations.current(empty_database) is None
-    assert set(column(empty_database, OWN_OBJECTS)) == {"table public.agency_models_version"}
+    assert set(column(empty_database, OWN_OBJECTS)) == {
+        "table public.agency_models_version",
+        f"table public.{LOCK_TABLE}",
+    }
     assert query(empty_database, "SELECT * FROM agency_models_version") == []
+    assert query(empty_database, f"SELECT * FROM {LOCK_TABLE}") == []
 
     migrations.upgrade(empty_database)
     assert set(column(empty_database, OWN_OBJECTS)) == migrated
@@ -224,7 +229,8 @@ def _row_counts(url: URL) -> dict[str, int]:
     tables = column(
         url,
         "SELECT table_name FROM information_schema.tables "
-        "WHERE table_schema = 'public' AND table_name <> 'agency_models_version'",
+        "WHERE table_schema = 'public'"
+        f" AND table_name NOT IN ('agency_models_version', '{LOCK_TABLE}')",
     )
     return {table: column(url, f"SELECT count(*) FROM {table}")[0] for table in tables}
 

@@ -9,18 +9,23 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import asyncpg
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 
 from agency_models import migrations
 from agency_models.db import act_as_user, create_engine, get_db_session
-from factories.testdb import create_database, drop_database
+from agency_models.migrations.environment import LOCK_TABLE
+from factories.testdb import create_database, drop_database, libpq_dsn
 from tests.helpers import query
 
 PGBOUNCER = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
@@ -32,14 +37,13 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def pooled_database() -> Iterator[tuple[URL, URL]]:
-    """(direct URL, URL through pgbouncer in transaction mode with 2 server connections)."""
+@contextmanager
+def pgbouncer(direct: URL, pool_size: int) -> Iterator[URL]:
+    """pgbouncer in transaction mode in front of ``direct``'s server, with ``pool_size`` server
+    connections per database; yields the URL through it."""
     if not os.access(PGBOUNCER, os.X_OK):
         pytest.skip("pgbouncer is not installed (.ci/run installs it)")
-    direct = create_database()
     if not direct.host or direct.host.startswith("/"):
-        drop_database(direct)
         pytest.skip("the test server listens on a socket only; pgbouncer needs TCP here")
     home = Path(tempfile.mkdtemp(prefix="agency-models-pgbouncer-"))
     port = _free_port()
@@ -48,7 +52,7 @@ def pooled_database() -> Iterator[tuple[URL, URL]]:
         f"[databases]\n* = host={direct.host} port={direct.port or 5432}\n"
         f"[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n"
         f"auth_type = trust\nauth_file = {home}/users.txt\npool_mode = transaction\n"
-        f"default_pool_size = 2\nmax_client_conn = 200\nlogfile = {home}/pgbouncer.log\n"
+        f"default_pool_size = {pool_size}\nmax_client_conn = 200\nlogfile = {home}/pgbouncer.log\n"
         "ignore_startup_parameters = extra_float_digits\n"
     )
     user = []
@@ -65,12 +69,31 @@ def pooled_database() -> Iterator[tuple[URL, URL]]:
             except OSError:
                 if process.poll() is not None:
                     pytest.fail((home / "pgbouncer.log").read_text())
-                asyncio.run(asyncio.sleep(0.1))
-        yield direct, direct.set(host="127.0.0.1", port=port)
+                time.sleep(0.1)
+        yield direct.set(host="127.0.0.1", port=port)
     finally:
         process.terminate()
         process.wait(timeout=10)
         shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture
+def empty_database() -> Iterator[URL]:
+    url = create_database()
+    try:
+        yield url
+    finally:
+        drop_database(url)
+
+
+@pytest.fixture(scope="module")
+def pooled_database() -> Iterator[tuple[URL, URL]]:
+    """(direct URL, URL through pgbouncer in transaction mode with 2 server connections)."""
+    direct = create_database()
+    try:
+        with pgbouncer(direct, pool_size=2) as pooled:
+            yield direct, pooled
+    finally:
         drop_database(direct)
 
 
@@ -140,3 +163,81 @@ async def test_identities_never_leak_between_pooled_transactions(pooled_database
                 assert role == direct.username
     finally:
         await engine.dispose()
+
+
+AGENCY_MODELS = str(Path(sys.executable).with_name("agency-models"))
+
+
+def _upgrade_command(url: URL) -> list[str]:
+    return [AGENCY_MODELS, "db", "--url", url.render_as_string(hide_password=False), "upgrade"]
+
+
+def _cli_upgrade(url: URL, **environment: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        _upgrade_command(url),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **environment},
+    )
+
+
+def test_an_upgrade_through_a_pool_of_one_server_connection_completes(empty_database):
+    with pgbouncer(empty_database, pool_size=1) as pooled:
+        done = _cli_upgrade(pooled, AGENCY_MODELS_MIGRATION_LOCK_WAIT="20")
+    assert done.returncode == 0, done.stderr
+    assert migrations.current(empty_database) == migrations.head()
+
+
+def test_four_concurrent_deploys_on_a_pool_of_four_all_succeed_each_revision_once(
+    empty_database,
+):
+    with pgbouncer(empty_database, pool_size=4) as pooled:
+        deploys = [
+            subprocess.Popen(
+                [
+                    AGENCY_MODELS,
+                    "db",
+                    "--url",
+                    pooled.render_as_string(hide_password=False),
+                    "upgrade",
+                ],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(4)
+        ]
+        results = [(deploy.wait(timeout=120), deploy.communicate()[1]) for deploy in deploys]
+    assert [code for code, _ in results] == [0, 0, 0, 0], results
+    assert query(empty_database, "SELECT version_num FROM agency_models_version")[0][0] == (
+        migrations.head()
+    )
+    migrations.check(empty_database)
+
+
+def test_a_deploy_waits_a_bounded_time_for_another_deploys_lock(empty_database):
+    migrations.upgrade(empty_database, "001")
+    query(empty_database, f"INSERT INTO {LOCK_TABLE} (holder) VALUES ('deploy-elsewhere:42')")
+    started = time.monotonic()
+    done = _cli_upgrade(empty_database, AGENCY_MODELS_MIGRATION_LOCK_WAIT="1")
+    assert done.returncode != 0
+    assert time.monotonic() - started < 15
+    assert "waited 1 s for the migration lock, held by deploy-elsewhere:42" in done.stderr
+    assert migrations.current(empty_database) == "001"
+
+
+async def test_a_migration_blocked_by_live_traffic_gives_up_and_says_so(empty_database):
+    migrations.upgrade(empty_database, "013")
+    reader = await asyncpg.connect(libpq_dsn(empty_database))
+    try:
+        async with reader.transaction():
+            await reader.execute("LOCK TABLE leads IN ACCESS SHARE MODE")
+            done = await asyncio.to_thread(
+                _cli_upgrade, empty_database, AGENCY_MODELS_MIGRATION_LOCK_TIMEOUT="200ms"
+            )
+    finally:
+        await reader.close()
+    assert done.returncode != 0
+    assert "waited a table lock for lock_timeout (200ms)" in done.stderr, done.stderr
+    assert migrations.current(empty_database) == "013"

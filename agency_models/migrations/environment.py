@@ -1,33 +1,40 @@
-"""What ``alembic/env.py`` runs: online migrations under an advisory lock, or offline SQL."""
+"""What ``alembic/env.py`` runs: online migrations under the migration lock, or offline SQL."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
+import time
+import uuid
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from alembic.config import Config
 from alembic.environment import EnvironmentContext
 from alembic.runtime.plugins import Plugin
+from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from agency_models import metadata
 from agency_models.db.config import database_url
 from agency_models.db.engine import POOLER_SAFE_CONNECT_ARGS
-from agency_models.exceptions import UnknownRevisionError
+from agency_models.exceptions import MigrationError, UnknownRevisionError
 from agency_models.migrations import autogen, integrity
 
 VERSION_TABLE = "agency_models_version"
 """Alembic's version table; named for the package so a service's own Alembic history in the
 same database keeps its ``alembic_version``."""
 MIGRATION_LOCK_KEY = 0x6167656E6379
-"""Advisory lock held while migrating, so concurrent deploys run one at a time."""
+"""Advisory lock held (transaction-level) while taking or creating the migration lock."""
 OWN_SCHEMAS = frozenset({"public"})
 URL_ATTRIBUTE = "agency_models.url"
 CONNECTION_ATTRIBUTE = "connection"
+TIMEOUTS_ATTRIBUTE = "agency_models.timeouts"
 
 _T = TypeVar("_T")
 
@@ -89,44 +96,184 @@ async def _with_connection(url: URL, work: Callable[[Connection], _T]) -> _T:
 
 
 async def _run_with_transaction_lock(url: URL, context: EnvironmentContext) -> None:
-    """Migrate while a second connection holds the migration lock in an open transaction.
-
-    A transaction-level lock is safe behind a transaction pooler: the open transaction pins
-    one server connection until it ends, and ends (releasing the lock) if this process dies.
-    A session-level lock would outlive the migration on whichever pooled connection took it.
-    """
     engine = create_async_engine(url, poolclass=sa.NullPool, connect_args=POOLER_SAFE_CONNECT_ARGS)
     try:
-        async with engine.connect() as lock, engine.connect() as connection:
-            await lock.execute(
-                sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
-            )
-            try:
-                await connection.run_sync(_migrate, context)
-            finally:
-                await lock.rollback()
+        async with engine.connect() as connection:
+            await connection.run_sync(_run_with_session_lock, context)
     finally:
         await engine.dispose()
 
 
 def _run_with_session_lock(connection: Connection, context: EnvironmentContext) -> None:
-    """Migrate on a connection the caller passed in (a direct one: the lock is session-level)."""
-    connection.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
-    connection.commit()
-    try:
-        _migrate(connection, context)
-    finally:
-        if connection.in_transaction():
-            connection.rollback()
-        connection.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+    """Migrate on one connection while holding the migration lock.
+
+    The lock is a lease row (:data:`LOCK_TABLE`), taken and released in transactions of their
+    own, so it needs no session state and one server connection at a time: safe behind a
+    transaction pooler with a pool of one. A deployer that dies leaves it for at most
+    ``lease`` seconds. Every transaction on the connection gets the configured
+    ``lock_timeout`` and ``statement_timeout``.
+    """
+    timeouts = MigrationTimeouts.from_config(context.config)
+    if connection.in_transaction():
         connection.commit()
+    event.listen(connection, "begin", timeouts.apply)
+    holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    try:
+        _acquire(connection, holder, timeouts)
+        try:
+            _migrate(connection, context, holder)
+        finally:
+            if connection.in_transaction():
+                connection.rollback()
+            connection.execute(
+                sa.text(f"DELETE FROM {LOCK_TABLE} WHERE holder = :holder"), {"holder": holder}
+            )
+            connection.commit()
+    finally:
+        event.remove(connection, "begin", timeouts.apply)
 
 
-def _migrate(connection: Connection, context: EnvironmentContext) -> None:
+@dataclass(frozen=True)
+class MigrationTimeouts:
+    """How long a migration may wait, so a deploy fails in bounded time, saying what it waited
+    for, instead of hanging. Each comes from the environment variable named beside it."""
+
+    lock_wait: float = 60.0
+    """Seconds to wait for another deployer's migration lock
+    (``AGENCY_MODELS_MIGRATION_LOCK_WAIT``)."""
+    lock_timeout: str = "10s"
+    """PostgreSQL ``lock_timeout`` of each migration statement: how long it may wait for a
+    table lock that live traffic holds (``AGENCY_MODELS_MIGRATION_LOCK_TIMEOUT``)."""
+    statement_timeout: str = "15min"
+    """PostgreSQL ``statement_timeout`` of each migration statement
+    (``AGENCY_MODELS_MIGRATION_STATEMENT_TIMEOUT``)."""
+    lease: float = 3600.0
+    """Seconds after which a migration lock whose holder stopped renewing it (between
+    revisions) is taken over (``AGENCY_MODELS_MIGRATION_LOCK_LEASE``)."""
+
+    @classmethod
+    def from_config(cls, config: Config) -> MigrationTimeouts:
+        given = config.attributes.get(TIMEOUTS_ATTRIBUTE)
+        if isinstance(given, MigrationTimeouts):
+            return given
+        environ = os.environ
+        return cls(
+            lock_wait=float(environ.get("AGENCY_MODELS_MIGRATION_LOCK_WAIT", cls.lock_wait)),
+            lock_timeout=environ.get("AGENCY_MODELS_MIGRATION_LOCK_TIMEOUT", cls.lock_timeout),
+            statement_timeout=environ.get(
+                "AGENCY_MODELS_MIGRATION_STATEMENT_TIMEOUT", cls.statement_timeout
+            ),
+            lease=float(environ.get("AGENCY_MODELS_MIGRATION_LOCK_LEASE", cls.lease)),
+        )
+
+    def apply(self, connection: Connection) -> None:
+        """``begin`` hook: the timeouts, transaction-local (nothing stays on a pooled server
+        connection)."""
+        connection.execute(
+            sa.text(
+                "SELECT set_config('lock_timeout', :lock, true),"
+                " set_config('statement_timeout', :statement, true)"
+            ),
+            {"lock": self.lock_timeout, "statement": self.statement_timeout},
+        )
+
+
+LOCK_TABLE = "agency_models_migration_lock"
+"""The migration lock: at most one row, naming the deployer that holds it."""
+_CREATE_LOCK_TABLE = (
+    f"""CREATE TABLE IF NOT EXISTS {LOCK_TABLE} (
+        id boolean PRIMARY KEY DEFAULT true CHECK (id),
+        holder text NOT NULL,
+        acquired_at timestamptz NOT NULL DEFAULT now(),
+        renewed_at timestamptz NOT NULL DEFAULT now()
+    )""",
+    f"ALTER TABLE {LOCK_TABLE} ENABLE ROW LEVEL SECURITY",
+    f"REVOKE ALL ON {LOCK_TABLE} FROM PUBLIC",
+    f"""DO $$
+    DECLARE role_name text;
+    BEGIN
+        FOR role_name IN SELECT rolname FROM pg_roles
+            WHERE rolname IN ('anon', 'authenticated', 'service_role') LOOP
+            EXECUTE format('REVOKE ALL ON {LOCK_TABLE} FROM %I', role_name);
+        END LOOP;
+    END
+    $$""",
+)
+"""The lock table, out of the API roles' reach (Supabase's default privileges grant them every
+new table)."""
+_TAKE_LOCK = f"""
+INSERT INTO {LOCK_TABLE} AS lock (holder) VALUES (:holder)
+ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, acquired_at = now(), renewed_at = now()
+    WHERE lock.renewed_at < now() - make_interval(secs => :lease)
+RETURNING holder
+"""
+
+
+def _acquire(connection: Connection, holder: str, timeouts: MigrationTimeouts) -> None:
+    deadline = time.monotonic() + timeouts.lock_wait
+    pause = 0.05
+    while True:
+        connection.execute(
+            sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
+        )
+        for statement in _CREATE_LOCK_TABLE:
+            connection.exec_driver_sql(statement)
+        taken = connection.scalar(sa.text(_TAKE_LOCK), {"holder": holder, "lease": timeouts.lease})
+        current = connection.execute(sa.text(f"SELECT holder, acquired_at FROM {LOCK_TABLE}")).one()
+        connection.commit()
+        if taken == holder:
+            return
+        if time.monotonic() >= deadline:
+            raise MigrationError(
+                f"waited {timeouts.lock_wait:g} s for the migration lock, held by {current[0]} "
+                f"since {current[1]:%Y-%m-%d %H:%M:%S %Z}: another deploy is migrating this "
+                "database; retry when it is done (AGENCY_MODELS_MIGRATION_LOCK_WAIT waits longer)"
+            )
+        time.sleep(pause)
+        pause = min(pause * 2, 1.0)
+
+
+def _migrate(connection: Connection, context: EnvironmentContext, holder: str) -> None:
     _refuse_unknown_revisions(connection, context)
-    _configure(context, connection=connection)
-    with context.begin_transaction():
-        context.run_migrations()
+
+    def renew_lock(*, ctx: Any, step: Any, heads: Any, run_args: Any) -> None:
+        renewed = ctx.connection.execute(
+            sa.text(f"UPDATE {LOCK_TABLE} SET renewed_at = now() WHERE holder = :holder"),
+            {"holder": holder},
+        )
+        if renewed.rowcount != 1:
+            raise MigrationError(
+                "the migration lock was taken over while migrating (its lease ran out): "
+                "raise AGENCY_MODELS_MIGRATION_LOCK_LEASE and run the upgrade again"
+            )
+
+    _configure(context, connection=connection, on_version_apply=renew_lock)
+    try:
+        with context.begin_transaction():
+            context.run_migrations()
+    except sa.exc.DBAPIError as error:
+        timed_out = _timed_out(error, MigrationTimeouts.from_config(context.config))
+        if timed_out is None:
+            raise
+        raise timed_out from error
+
+
+def _timed_out(error: sa.exc.DBAPIError, timeouts: MigrationTimeouts) -> MigrationError | None:
+    """A migration statement cancelled by ``lock_timeout`` or ``statement_timeout``, said so."""
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    statement = " ".join(str(error.statement or "").split())[:200]
+    if sqlstate == "55P03":
+        waited = f"a table lock for lock_timeout ({timeouts.lock_timeout})"
+        hint = "live traffic holds it; AGENCY_MODELS_MIGRATION_LOCK_TIMEOUT waits longer"
+    elif sqlstate == "57014":
+        waited = f"the statement to finish for statement_timeout ({timeouts.statement_timeout})"
+        hint = "AGENCY_MODELS_MIGRATION_STATEMENT_TIMEOUT allows longer"
+    else:
+        return None
+    return MigrationError(
+        f"the migration waited {waited} and gave up, in: {statement}. Nothing of that "
+        f"revision was applied ({hint})"
+    )
 
 
 def _refuse_unknown_revisions(connection: Connection, context: EnvironmentContext) -> None:
@@ -146,11 +293,16 @@ def _refuse_unknown_revisions(connection: Connection, context: EnvironmentContex
 
 
 def _configure(
-    context: EnvironmentContext, *, connection: Connection | None = None, url: URL | None = None
+    context: EnvironmentContext,
+    *,
+    connection: Connection | None = None,
+    url: URL | None = None,
+    on_version_apply: Callable[..., None] | None = None,
 ) -> None:
     context.configure(
         connection=connection,
         url=url,
+        on_version_apply=on_version_apply,
         target_metadata=metadata,
         version_table=VERSION_TABLE,
         transaction_per_migration=True,
