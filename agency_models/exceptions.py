@@ -123,7 +123,12 @@ class UnknownRevisionError(MigrationError):
 
 
 class SchemaDriftError(MigrationError):
-    """The database schema differs from the models (``agency-models db check``)."""
+    """The database schema differs from the models (``agency-models db check``);
+    ``differences`` lists them, one line each."""
+
+    def __init__(self, message: str, *, differences: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.differences = differences or []
 
 
 __all__ = [

@@ -271,10 +271,44 @@ async def test_downgrading_step_by_step_with_rows_present_then_upgrading_again(e
             " CHECK (als_score BETWEEN 0 AND 99)",
             "check ck_leads_als_score_range",
         ),
+        (
+            "ALTER POLICY leads_select ON leads USING (true)",
+            r"policy leads_select \(SELECT TO authenticated\) has USING true",
+        ),
+        (
+            "DROP POLICY leads_update ON leads",
+            r"has no row-level-security policy leads_update \(UPDATE TO authenticated\)",
+        ),
+        (
+            "CREATE POLICY leads_everyone ON leads FOR SELECT TO anon USING (true)",
+            "has an unexpected row-level-security policy leads_everyone",
+        ),
+        (
+            (
+                "CREATE OR REPLACE FUNCTION agency_private.set_updated_at() RETURNS trigger"
+                " LANGUAGE plpgsql SET search_path = '' AS $$ BEGIN RETURN NEW; END $$",
+            ),
+            r"function agency_private.set_updated_at\(\) differs from its revision",
+        ),
+        (
+            "DROP TRIGGER keep_client_id ON campaigns",
+            "campaigns: has no keep_client_id trigger",
+        ),
+        ("REVOKE SELECT ON leads FROM authenticated", "authenticated lacks SELECT"),
+        (
+            "GRANT SELECT (linkedin_password_encrypted) ON client_linkedin_credentials TO anon",
+            "anon holds SELECT on column linkedin_password_encrypted",
+        ),
+        (
+            "ALTER TABLE lead_pool DROP CONSTRAINT ck_lead_pool_campaign_needs_client;"
+            " ALTER TABLE lead_pool ADD CONSTRAINT ck_lead_pool_campaign_needs_client"
+            " CHECK ((campaign_id IS NULL OR client_id IS NOT NULL) AND true)",
+            "check ck_lead_pool_campaign_needs_client",
+        ),
     ],
 )
 def test_check_reports_what_alembic_alone_would_miss(migrated_database, damage, reported):
-    for statement in damage.split(";"):
+    for statement in damage if isinstance(damage, tuple) else damage.split(";"):
         query(migrated_database, statement)
     with pytest.raises(SchemaDriftError, match=reported):
         migrations.check(migrated_database)

@@ -35,6 +35,8 @@ OWN_SCHEMAS = frozenset({"public"})
 URL_ATTRIBUTE = "agency_models.url"
 CONNECTION_ATTRIBUTE = "connection"
 TIMEOUTS_ATTRIBUTE = "agency_models.timeouts"
+READ_ONLY_ATTRIBUTE = "agency_models.read_only"
+"""Set on the config of a command that writes nothing (``check``): it takes no lock."""
 
 _T = TypeVar("_T")
 
@@ -117,6 +119,12 @@ def _run_with_session_lock(connection: Connection, context: EnvironmentContext) 
     if connection.in_transaction():
         connection.commit()
     event.listen(connection, "begin", timeouts.apply)
+    if context.config.attributes.get(READ_ONLY_ATTRIBUTE):
+        try:
+            _migrate(connection, context, holder=None)
+        finally:
+            event.remove(connection, "begin", timeouts.apply)
+        return
     holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     try:
         _acquire(connection, holder, timeouts)
@@ -233,7 +241,9 @@ def _acquire(connection: Connection, holder: str, timeouts: MigrationTimeouts) -
         pause = min(pause * 2, 1.0)
 
 
-def _migrate(connection: Connection, context: EnvironmentContext, holder: str) -> None:
+def _migrate(connection: Connection, context: EnvironmentContext, holder: str | None) -> None:
+    """Run the command on ``connection``; ``holder`` names the migration lock's holder (None
+    for a read-only command such as ``check``, which takes no lock)."""
     _refuse_unknown_revisions(connection, context)
 
     def renew_lock(*, ctx: Any, step: Any, heads: Any, run_args: Any) -> None:
@@ -247,7 +257,7 @@ def _migrate(connection: Connection, context: EnvironmentContext, holder: str) -
                 "raise AGENCY_MODELS_MIGRATION_LOCK_LEASE and run the upgrade again"
             )
 
-    _configure(context, connection=connection, on_version_apply=renew_lock)
+    _configure(context, connection=connection, on_version_apply=renew_lock if holder else None)
     try:
         with context.begin_transaction():
             context.run_migrations()
