@@ -12,6 +12,7 @@ The database and engine are created once per run and work with any pytest-asynci
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 
 import pytest
 import pytest_asyncio
@@ -37,13 +38,11 @@ def agency_engine(agency_db_url: URL) -> AsyncEngine:
     return create_engine(agency_db_url, poolclass=sa.NullPool)
 
 
-@pytest_asyncio.fixture
-async def agency_session(agency_engine: AsyncEngine) -> AsyncIterator[AgencySession]:
-    """A session whose work is rolled back after the test, even what the test committed.
-
-    Every factory persists through it while the test runs.
-    """
-    async with agency_engine.connect() as connection:
+@asynccontextmanager
+async def rolled_back_session(engine: AsyncEngine) -> AsyncIterator[AgencySession]:
+    """A session on ``engine`` whose work is rolled back at the end, even what it committed;
+    every factory persists through it meanwhile."""
+    async with engine.connect() as connection:
         transaction = await connection.begin()
         session = AgencySession(
             bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
@@ -54,3 +53,13 @@ async def agency_session(agency_engine: AsyncEngine) -> AsyncIterator[AgencySess
         finally:
             await session.close()
             await transaction.rollback()
+
+
+@pytest_asyncio.fixture
+async def agency_session(agency_engine: AsyncEngine) -> AsyncIterator[AgencySession]:
+    """A session whose work is rolled back after the test, even what the test committed.
+
+    Every factory persists through it while the test runs.
+    """
+    async with rolled_back_session(agency_engine) as session:
+        yield session

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
 from pydantic import Secret
 from sqlalchemy.engine import URL
 
-from agency_models import LinkedInCredential
+from agency_models import Lead, LinkedInCredential
 from agency_models.migrations.environment import run_sync
 from factories.testdb import libpq_dsn
 
@@ -51,3 +52,11 @@ def revealed_payload(schema_object: Any) -> dict[str, Any]:
         if isinstance(value, Secret):
             payload[name] = value.get_secret_value()
     return payload
+
+
+@dataclass
+class Tenants:
+    """A lead of the tenant a session is bound to, and one of another tenant."""
+
+    mine: Lead
+    theirs: Lead

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from agency_models.enums import PG_ENUMS
 from agency_models.exceptions import SchemaDriftError, UnknownRevisionError
 from agency_models.migrations.environment import LOCK_TABLE
 from factories import bind_factories, create_row_per_table
-from factories.testdb import create_database, drop_database, libpq_dsn, server_url
+from factories.testdb import libpq_dsn, server_url
 from tests.helpers import column, query
 
 REPO = Path(__file__).resolve().parents[1]
@@ -36,15 +35,6 @@ UNION ALL SELECT 'function ' || nspname || '.' || proname FROM pg_proc p
 UNION ALL SELECT 'schema ' || nspname FROM pg_namespace
     WHERE nspname NOT IN ('public', 'information_schema') AND nspname NOT LIKE 'pg\\_%'
 """
-
-
-@pytest.fixture
-def empty_database() -> Iterator[URL]:
-    url = create_database()
-    try:
-        yield url
-    finally:
-        drop_database(url)
 
 
 @pytest.fixture

@@ -77,15 +77,6 @@ def pgbouncer(direct: URL, pool_size: int) -> Iterator[URL]:
         shutil.rmtree(home, ignore_errors=True)
 
 
-@pytest.fixture
-def empty_database() -> Iterator[URL]:
-    url = create_database()
-    try:
-        yield url
-    finally:
-        drop_database(url)
-
-
 @pytest.fixture(scope="module")
 def pooled_database() -> Iterator[tuple[URL, URL]]:
     """(direct URL, URL through pgbouncer in transaction mode with 2 server connections)."""

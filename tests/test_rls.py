@@ -37,6 +37,7 @@ from agency_models.migrations import upgrade
 from agency_models.migrations.environment import run_sync
 from factories import tables as factory_tables
 from factories.base import AgencyFactory, bind_factories
+from factories.pytest_plugin import rolled_back_session
 from factories.tables import ClientFactory, MembershipFactory, UserFactory
 from factories.testdb import create_database, drop_database, libpq_dsn, throwaway_database
 from tests.helpers import query
@@ -224,17 +225,8 @@ async def world(world_engine: AsyncEngine) -> World:
 @pytest.fixture
 async def agency_session(world_engine: AsyncEngine) -> AsyncIterator[AgencySession]:
     """A session on the world's database, rolled back after the test like the plugin's."""
-    async with world_engine.connect() as connection:
-        transaction = await connection.begin()
-        session = AgencySession(
-            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-        )
-        try:
-            with bind_factories(session):
-                yield session
-        finally:
-            await session.close()
-            await transaction.rollback()
+    async with rolled_back_session(world_engine) as session:
+        yield session
 
 
 @asynccontextmanager

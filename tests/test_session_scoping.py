@@ -3,8 +3,6 @@ and what it refuses because it cannot be scoped."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import datetime
 
 import pytest
@@ -23,30 +21,8 @@ from agency_models import (
     TenantIsolationError,
     User,
 )
-from agency_models.db import INCLUDE_DELETED, AgencySession
+from agency_models.db import INCLUDE_DELETED
 from factories import LeadFactory, MembershipFactory
-
-
-@dataclass
-class Tenants:
-    mine: Lead
-    theirs: Lead
-
-
-@pytest.fixture
-async def tenants(agency_session) -> Tenants:
-    return Tenants(mine=await LeadFactory.create_async(), theirs=await LeadFactory.create_async())
-
-
-@pytest.fixture
-async def scoped(agency_session, tenants) -> AsyncIterator[AgencySession]:
-    """A session bound to the tenant of ``tenants.mine``, inside the test's transaction."""
-    async with AgencySession(
-        bind=agency_session.bind,
-        info={"client_id": tenants.mine.client_id},
-        join_transaction_mode="create_savepoint",
-    ) as session:
-        yield session
 
 
 async def _first_name(session, lead_id):

@@ -5,8 +5,7 @@ tables, Core table references or raw SQL; and the database itself refuses a chan
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -29,29 +28,8 @@ from agency_models.base import TenantMixin, mapper_registry
 from agency_models.db import AgencySession
 from agency_models.db import allow_hard_delete as allowing_hard_delete
 from agency_models.db.scoping import STATEMENT_INTERNALS
-from factories import LeadFactory, MembershipFactory, create_row_per_table
-
-
-@dataclass
-class Tenants:
-    mine: Lead
-    theirs: Lead
-
-
-@pytest.fixture
-async def tenants(agency_session: AgencySession) -> Tenants:
-    return Tenants(mine=await LeadFactory.create_async(), theirs=await LeadFactory.create_async())
-
-
-@pytest.fixture
-async def scoped(agency_session: AgencySession, tenants: Tenants) -> AsyncIterator[AgencySession]:
-    """A session bound to the tenant of ``tenants.mine``, inside the test's transaction."""
-    async with AgencySession(
-        bind=agency_session.bind,
-        info={"client_id": tenants.mine.client_id},
-        join_transaction_mode="create_savepoint",
-    ) as session:
-        yield session
+from factories import MembershipFactory, create_row_per_table
+from tests.helpers import Tenants
 
 
 async def stored(session: AgencySession, lead: Lead) -> tuple[Any, ...] | None:

@@ -15,7 +15,16 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from agency_models.base import AgencyModel
 from agency_models.migrations.ddl import EVERY_ROLE, MANAGER_ROLES, WRITER_ROLES, client_ids_with
+from agency_models.models import (
+    Client,
+    ClientUpdate,
+    LinkedInCredential,
+    LinkedInCredentialRead,
+    User,
+    UserUpdate,
+)
 
 API_ROLES = ("anon", "authenticated", "service_role")
 """The roles whose privileges are compared (the owner's are not)."""
@@ -84,66 +93,20 @@ def platform_table(**triggers: str) -> TableSecurity:
 
 
 OWN_PROFILE = "id = (SELECT auth.uid())"
-USER_EDITABLE_COLUMNS = (
-    "email",
-    "full_name",
-    "avatar_url",
-    "timezone",
-    "notification_email",
-    "notification_sms",
-)
-CLIENT_EDITABLE_COLUMNS = (
-    "name",
-    "default_permission_mode",
-    "paused_at",
-    "pause_reason",
-    "paused_by_user_id",
-    "digest_enabled",
-    "digest_frequency",
-    "digest_send_hour",
-    "digest_timezone",
-    "digest_recipients",
-    "website_url",
-    "company_description",
-    "services_offered",
-    "years_in_business",
-    "team_size",
-    "value_proposition",
-    "default_offer",
-    "icp_industries",
-    "icp_company_sizes",
-    "icp_revenue_range",
-    "icp_locations",
-    "icp_titles",
-    "icp_pain_points",
-    "icp_keywords",
-    "icp_exclusions",
-    "icp_confirmed_at",
-    "als_weights",
-    "branding",
-)
-CREDENTIAL_PUBLIC_COLUMNS = (
-    "id",
-    "client_id",
-    "created_at",
-    "updated_at",
-    "connection_status",
-    "auth_method",
-    "heyreach_sender_id",
-    "heyreach_account_id",
-    "unipile_account_id",
-    "linkedin_profile_url",
-    "linkedin_profile_name",
-    "linkedin_headline",
-    "linkedin_connection_count",
-    "two_fa_method",
-    "two_fa_requested_at",
-    "last_error",
-    "error_count",
-    "last_error_at",
-    "connected_at",
-    "disconnected_at",
-)
+
+
+def _columns(model: type[AgencyModel], schema: type[AgencyModel]) -> tuple[str, ...]:
+    """The columns of ``model`` behind the fields of ``schema``."""
+    attributes = sa.inspect(model).column_attrs
+    return tuple(attributes[name].columns[0].name for name in schema.model_fields)
+
+
+USER_EDITABLE_COLUMNS = _columns(User, UserUpdate)
+"""What a user may change of their own profile (``authenticated``'s column grants)."""
+CLIENT_EDITABLE_COLUMNS = _columns(Client, ClientUpdate)
+"""What a client's managers may change (never the billing or platform-computed columns)."""
+CREDENTIAL_PUBLIC_COLUMNS = _columns(LinkedInCredential, LinkedInCredentialRead)
+"""What the API roles may read of a LinkedIn credential: everything but the ciphertexts."""
 _MEMBER = f"client_id IN {client_ids_with(EVERY_ROLE)}"
 _MEMBERSHIP_MANAGER = (
     f"client_id IN {client_ids_with(MANAGER_ROLES)}"
