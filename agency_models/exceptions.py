@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class AgencyModelsError(Exception):
     """Root of every error this package raises.
@@ -94,6 +96,15 @@ class DatabaseUnavailableError(DatabaseError):
         self.commit_unknown = commit_unknown
 
 
+class InvalidBatchError(AgencyModelsError, ValueError):
+    """Rows of a bulk write failed their Create schema and the batch was rejected whole;
+    ``rejected`` lists them (position and pydantic's errors, without the input)."""
+
+    def __init__(self, message: str, *, rejected: list[Any]) -> None:
+        super().__init__(message)
+        self.rejected = rejected
+
+
 class HardDeleteError(AgencyModelsError):
     """A soft-deletable row was hard-deleted without explicitly allowing it."""
 
@@ -140,6 +151,7 @@ __all__ = [
     "DuplicateRecordError",
     "EncryptionError",
     "HardDeleteError",
+    "InvalidBatchError",
     "InvalidDataError",
     "MigrationError",
     "NaiveDatetimeError",

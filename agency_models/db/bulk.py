@@ -1,0 +1,289 @@
+"""Validated bulk writes through ``COPY``: every row checked with its table's Create schema, then
+streamed to the server in PostgreSQL's binary format, in a savepoint of the session's
+transaction, so a batch lands whole or not at all."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Literal
+
+import asyncpg
+import sqlalchemy as sa
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+import agency_models
+from agency_models.base import AgencyModel, TenantMixin
+from agency_models.base.types import is_secret
+from agency_models.db.errors import database_error
+from agency_models.db.session import AgencySession
+from agency_models.exceptions import InvalidBatchError, TenantIsolationError
+from agency_models.models import Client
+
+_YIELD_EVERY = 1_000
+"""Rows validated between two chances for the event loop to send what COPY has buffered."""
+
+
+@dataclass(frozen=True)
+class RejectedRow:
+    """A row that failed its table's Create schema: its position in the input and pydantic's
+    errors (without the input values)."""
+
+    index: int
+    errors: list[ErrorDetails]
+
+
+@dataclass
+class BulkResult:
+    inserted: int = 0
+    updated: int = 0
+    rejected: list[RejectedRow] = field(default_factory=list)
+
+
+async def bulk_insert(
+    session: AgencySession,
+    model: type[AgencyModel],
+    rows: Iterable[Mapping[str, Any] | BaseModel],
+    *,
+    reject: Literal["row", "batch"] = "row",
+) -> BulkResult:
+    """Insert ``rows`` (dicts or ``XCreate`` objects) into ``model``'s table with ``COPY``.
+
+    Each row is validated as ``XCreate``; an invalid row is left out and reported in
+    ``rejected`` (``reject="batch"``: nothing is written and :class:`InvalidBatchError` lists
+    them). In a tenant-bound session a row without ``client_id`` gets the session's, and a row
+    of another client raises :class:`TenantIsolationError` before anything is written. A
+    database refusal (a foreign key, a unique index) is the package's typed error, and the
+    whole batch is undone.
+    """
+    plan = _Plan.of(model)
+    if reject == "batch":
+        records, result = plan.validated(rows, session.tenant_id, reject)
+        if records:
+            await _copy(session, plan.table.name, plan.columns, records)
+        result.inserted = len(records)
+        return result
+    result = BulkResult()
+
+    async def streamed() -> AsyncIterator[tuple[Any, ...]]:
+        """Rows validated while COPY streams the ones before them to the server."""
+        for number, checked in enumerate(plan.checked(rows, session.tenant_id)):
+            if isinstance(checked, RejectedRow):
+                result.rejected.append(checked)
+                continue
+            result.inserted += 1
+            yield checked
+            if number % _YIELD_EVERY == 0:
+                await asyncio.sleep(0)
+
+    await _copy(session, plan.table.name, plan.columns, streamed())
+    return result
+
+
+async def bulk_upsert(
+    session: AgencySession,
+    model: type[AgencyModel],
+    rows: Iterable[Mapping[str, Any] | BaseModel],
+    *,
+    conflict: str | Sequence[str],
+    update: Sequence[str],
+    reject: Literal["row", "batch"] = "row",
+) -> BulkResult:
+    """Insert ``rows`` or, where one conflicts, update its ``update`` columns.
+
+    ``conflict`` is the name of a unique index or constraint of the table (a partial index such
+    as ``unique_lead_per_client`` brings its predicate) or its columns. The rows are copied into
+    a temporary table and merged with one ``INSERT … ON CONFLICT … DO UPDATE``. In a
+    tenant-bound session the conflict target must include ``client_id``. Validation, tenancy
+    and ``reject`` are as for :func:`bulk_insert`.
+    """
+    plan = _Plan.of(model)
+    columns, where = plan.conflict_target(conflict)
+    if session.tenant_id is not None and "client_id" not in columns:
+        raise TenantIsolationError(
+            f"this session is bound to client {session.tenant_id}: an upsert of "
+            f"{plan.table.name} must be keyed on client_id"
+        )
+    updated = [plan.column_name(name) for name in update]
+    if "client_id" in updated:
+        raise TenantIsolationError(f"an upsert of {plan.table.name} cannot change client_id")
+    records, result = plan.validated(rows, session.tenant_id, reject)
+    if not records:
+        return result
+    staging = f"_bulk_{plan.table.name}_{uuid.uuid4().hex[:8]}"
+    listed = ", ".join(plan.columns)
+    assignments = ", ".join(f"{name} = excluded.{name}" for name in updated)
+    predicate = f" WHERE {where}" if where else ""
+    async with session.begin_nested():
+        connection = await _driver_connection(session)
+        try:
+            await connection.execute(
+                f"CREATE TEMP TABLE {staging} (LIKE {plan.table.name} INCLUDING DEFAULTS)"
+                " ON COMMIT DROP"
+            )
+            await connection.copy_records_to_table(staging, records=records, columns=plan.columns)
+            inserted = await connection.fetch(
+                f"INSERT INTO {plan.table.name} ({listed}) SELECT {listed} FROM {staging}"
+                f" ON CONFLICT ({', '.join(columns)}){predicate} DO UPDATE SET {assignments}"
+                " RETURNING xmax = 0"
+            )
+            await connection.execute(f"DROP TABLE {staging}")
+        except asyncpg.PostgresError as error:
+            raise database_error(error, error.sqlstate) from error
+    result.inserted = sum(1 for (new,) in inserted if new)
+    result.updated = len(inserted) - result.inserted
+    return result
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How the rows of one table are validated and laid out for ``COPY``."""
+
+    model: type[AgencyModel]
+    create: type[BaseModel]
+    table: sa.Table
+    fields: tuple[str, ...]
+    columns: list[str]
+    json_fields: frozenset[str]
+
+    @classmethod
+    def of(cls, model: type[AgencyModel]) -> _Plan:
+        create = getattr(agency_models, f"{model.__name__}Create")
+        if any(is_secret(info.annotation) for info in create.model_fields.values()):
+            raise TypeError(
+                f"{model.__name__} rows are built with an encryption hook "
+                f"({model.__name__}.from_create); they cannot be bulk-inserted from plaintext"
+            )
+        attributes = sa.inspect(model).column_attrs
+        fields = tuple(name for name in create.model_fields if name in attributes)
+        columns = [attributes[name].columns[0] for name in fields]
+        return cls(
+            model=model,
+            create=create,
+            table=model.__table__,  # type: ignore[attr-defined]
+            fields=fields,
+            columns=[column.name for column in columns],
+            json_fields=frozenset(
+                name
+                for name, column in zip(fields, columns, strict=True)
+                if isinstance(column.type, sa.JSON)
+            ),
+        )
+
+    def column_name(self, field_name: str) -> str:
+        return str(sa.inspect(self.model).column_attrs[field_name].columns[0].name)
+
+    def conflict_target(self, conflict: str | Sequence[str]) -> tuple[list[str], str | None]:
+        if not isinstance(conflict, str):
+            return [self.column_name(name) for name in conflict], None
+        for index in self.table.indexes:
+            if index.name == conflict and index.unique:
+                where = index.dialect_options["postgresql"].get("where")
+                return [column.name for column in index.columns], (
+                    None if where is None else str(where)
+                )
+        for constraint in self.table.constraints:
+            if constraint.name == conflict and isinstance(
+                constraint, (sa.UniqueConstraint, sa.PrimaryKeyConstraint)
+            ):
+                return [column.name for column in constraint.columns], None
+        raise ValueError(f"{self.table.name} has no unique index or constraint {conflict!r}")
+
+    def checked(
+        self, rows: Iterable[Mapping[str, Any] | BaseModel], tenant: uuid.UUID | None
+    ) -> Iterator[tuple[Any, ...] | RejectedRow]:
+        """Each row as its ``COPY`` record, or rejected; a row of another tenant raises."""
+        tenant_owned = issubclass(self.model, TenantMixin)
+        if tenant is not None and self.model is Client:
+            raise TenantIsolationError(f"this session is bound to client {tenant}: no new clients")
+        for index, row in enumerate(rows):
+            try:
+                create = self._create(row, tenant if tenant_owned else None)
+            except ValidationError as error:
+                yield RejectedRow(index, error.errors(include_input=False))
+                continue
+            if tenant_owned and tenant is not None and create.client_id != tenant:
+                raise TenantIsolationError(
+                    f"this session is bound to client {tenant}; refusing to write "
+                    f"{self.model.__name__} of client {create.client_id}"
+                )
+            yield self._record(create)
+
+    def validated(
+        self,
+        rows: Iterable[Mapping[str, Any] | BaseModel],
+        tenant: uuid.UUID | None,
+        reject: str,
+    ) -> tuple[list[tuple[Any, ...]], BulkResult]:
+        """Every row checked before anything is written."""
+        records: list[tuple[Any, ...]] = []
+        result = BulkResult()
+        for checked in self.checked(rows, tenant):
+            if isinstance(checked, RejectedRow):
+                result.rejected.append(checked)
+            else:
+                records.append(checked)
+        if result.rejected and reject == "batch":
+            raise InvalidBatchError(
+                f"{len(result.rejected)} of the rows fail {self.create.__name__}; nothing written",
+                rejected=result.rejected,
+            )
+        return records, result
+
+    def _create(self, row: Mapping[str, Any] | BaseModel, tenant: uuid.UUID | None) -> Any:
+        if isinstance(row, self.create):
+            return row
+        payload = row.model_dump() if isinstance(row, BaseModel) else dict(row)
+        if tenant is not None:
+            payload.setdefault("client_id", tenant)
+        return self.create.model_validate(payload)
+
+    def _record(self, create: Any) -> tuple[Any, ...]:
+        values = []
+        for name in self.fields:
+            value = getattr(create, name)
+            if name in self.json_fields and value is not None:
+                value = json.dumps(_plain(value), ensure_ascii=False, allow_nan=False)
+            else:
+                value = _plain(value)
+            values.append(value)
+        return tuple(values)
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as asyncpg encodes it: enum members as their labels, models as JSON data."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+async def _driver_connection(session: AgencySession) -> asyncpg.Connection:
+    """The asyncpg connection under the session's current transaction (begun, so ``COPY``
+    runs inside it)."""
+    connection = await session.connection()
+    await connection.exec_driver_sql("SELECT 1")
+    raw = await connection.get_raw_connection()
+    return raw.driver_connection
+
+
+async def _copy(
+    session: AgencySession,
+    table: str,
+    columns: list[str],
+    records: list[tuple[Any, ...]] | AsyncIterator[tuple[Any, ...]],
+) -> None:
+    async with session.begin_nested():
+        connection = await _driver_connection(session)
+        try:
+            await connection.copy_records_to_table(table, records=records, columns=columns)
+        except asyncpg.PostgresError as error:
+            raise database_error(error, error.sqlstate) from error
