@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm import make_transient_to_detached, selectinload
 from sqlalchemy.sql import visitors
 from sqlmodel import col, select
 
@@ -311,5 +311,10 @@ def test_each_statement_internal_the_guard_reads_is_there_and_means_what_it_reli
     )
     assert "parententity" not in leads._annotations
     assert select(Lead)._propagate_attrs.get("compile_state_plugin") == "orm"
+    assert select(Lead).options(selectinload(Lead.campaign))._with_options
+    assert select(Lead)._with_options == ()
+    first = select(Lead).where(Lead.email == "a@b.co")._generate_cache_key()
+    assert first.key == select(Lead).where(Lead.email == "c@d.co")._generate_cache_key().key
+    assert first.key != select(Lead.__table__)._generate_cache_key().key
     assert sa.select(leads)._propagate_attrs.get("compile_state_plugin") != "orm"
     assert set(STATEMENT_INTERNALS) == {"Insert", "Update", "Table", "Select", "OnConflictDoUpdate"}

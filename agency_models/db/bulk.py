@@ -127,16 +127,18 @@ async def bulk_upsert(
                 " ON COMMIT DROP"
             )
             await connection.copy_records_to_table(staging, records=records, columns=plan.columns)
-            inserted = await connection.fetch(
-                f"INSERT INTO {plan.table.name} ({listed}) SELECT {listed} FROM {staging}"
+            counts = await connection.fetchrow(
+                f"WITH merged AS (INSERT INTO {plan.table.name} ({listed})"
+                f" SELECT {listed} FROM {staging}"
                 f" ON CONFLICT ({', '.join(columns)}){predicate} DO UPDATE SET {assignments}"
-                " RETURNING xmax = 0"
+                " RETURNING xmax = 0 AS inserted)"
+                " SELECT count(*) FILTER (WHERE inserted), count(*) FROM merged"
             )
             await connection.execute(f"DROP TABLE {staging}")
         except asyncpg.PostgresError as error:
             raise database_error(error, error.sqlstate) from error
-    result.inserted = sum(1 for (new,) in inserted if new)
-    result.updated = len(inserted) - result.inserted
+    result.inserted = counts[0]
+    result.updated = counts[1] - counts[0]
     return result
 
 

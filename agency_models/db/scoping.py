@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -45,7 +46,7 @@ STATEMENT_INTERNALS = {
     "Insert": ("_values", "_multi_values", "_select_names", "_post_values_clause"),
     "Update": ("_values",),
     "Table": ("_annotations",),
-    "Select": ("_propagate_attrs",),
+    "Select": ("_propagate_attrs", "_with_options", "_generate_cache_key"),
     "OnConflictDoUpdate": ("update_values_to_set", "inferred_target_elements"),
 }
 """The statement attributes the tenant guard reads (SQLAlchemy keeps no public API for them),
@@ -183,14 +184,23 @@ def _live_rows_only() -> tuple[Any, ...]:
     )
 
 
-def _tenant_criteria(tenant: str) -> tuple[Any, ...]:
+@functools.cache
+def _tenant_classes() -> tuple[type, ...]:
+    return (Client, *_mapped_subclasses(TenantMixin))
+
+
+@functools.lru_cache(maxsize=4096)
+def _tenant_criteria(tenant: str, entities: tuple[type, ...]) -> tuple[Any, ...]:
+    """Loader criteria keeping ``entities`` to ``tenant``'s rows (kept per tenant: the
+    options are built once, and their bound value leaves the compiled statement shared)."""
     tenant_id = uuid.UUID(tenant)
-    return (
-        with_loader_criteria(Client, col(Client.id) == tenant_id, include_aliases=True),
-        *(
-            with_loader_criteria(table, table.client_id == tenant_id, include_aliases=True)
-            for table in _mapped_subclasses(TenantMixin)
-        ),
+    return tuple(
+        with_loader_criteria(
+            entity,
+            (col(Client.id) if entity is Client else entity.client_id) == tenant_id,  # type: ignore[attr-defined]
+            include_aliases=True,
+        )
+        for entity in entities
     )
 
 
@@ -229,7 +239,10 @@ def _scope_to_tenant(state: ORMExecuteState, tenant: str) -> None:
     statement = state.statement
     if isinstance(statement, TextClause):
         raise _unscoped(tenant, "raw SQL (text())")
-    _refuse_unscoped_references(statement, tenant, state)
+    writes = bool(state.is_insert or state.is_update or state.is_delete)
+    facts = _facts(statement, writes)
+    if facts.unscoped is not None:
+        raise _unscoped(tenant, facts.unscoped)
     if state.is_insert:
         _check_insert(state, tenant)
         return
@@ -237,7 +250,8 @@ def _scope_to_tenant(state: ORMExecuteState, tenant: str) -> None:
         _check_update_or_delete(state, tenant)
     if state.is_column_load and isinstance(statement, sa.Select):
         statement = statement.where(*_owner_criteria(state, tenant))
-    state.statement = statement.options(*_tenant_criteria(tenant))
+    if facts.entities:
+        state.statement = statement.options(*_tenant_criteria(tenant, facts.entities))
 
 
 def _owner_criteria(state: ORMExecuteState, tenant: str) -> Iterator[Any]:
@@ -250,36 +264,73 @@ def _owner_criteria(state: ORMExecuteState, tenant: str) -> Iterator[Any]:
             yield getattr(mapper.class_, owner) == tenant_id
 
 
-def _refuse_unscoped_references(statement: Any, tenant: str, state: ORMExecuteState) -> None:
-    """Refuse raw SQL fragments and tenant tables the loader criteria do not reach.
+@dataclass(frozen=True)
+class _Facts:
+    """What the guard needs of a statement's structure: why it cannot be scoped (None when it
+    can), and the tenant-owned entities its loader criteria must cover."""
+
+    unscoped: str | None
+    entities: tuple[type, ...]
+
+
+_FACTS: dict[tuple[Any, ...], _Facts] = {}
+_FACTS_LIMIT = 4096
+
+
+def _facts(statement: Any, writes: bool) -> _Facts:
+    """:func:`_structure_facts`, remembered by the statement's structure (SQLAlchemy's cache
+    key, which it computes for its compiled cache anyway and keeps on the statement)."""
+    cache_key = statement._generate_cache_key()
+    if cache_key is None:
+        return _structure_facts(statement, writes)
+    key = (cache_key.key, writes)
+    facts = _FACTS.get(key)
+    if facts is None:
+        facts = _structure_facts(statement, writes)
+        if len(_FACTS) >= _FACTS_LIMIT:
+            _FACTS.clear()
+        _FACTS[key] = facts
+    return facts
+
+
+def _structure_facts(statement: Any, writes: bool) -> _Facts:
+    """Find raw SQL fragments and tenant tables the loader criteria do not reach, and the
+    tenant entities the statement names.
 
     The criteria reach the ORM entities of a statement, and plain tables (``Lead.__table__``,
     what relationship ``any()`` / ``has()`` build) that are the FROM of an ORM-enabled select;
     they do not reach a plain table joined, aliased or selected from a Core select. A Core
-    write may name its own target (its ``excluded`` row included).
+    write may name its own target (its ``excluded`` row included). A statement with loader
+    options (``joinedload``, …) may reach any entity: all get criteria.
     """
-    writes = state.is_insert or state.is_update or state.is_delete
     target_table = getattr(statement, "table", None) if writes else None
     index_where = getattr(
         getattr(statement, "_post_values_clause", None), "inferred_target_whereclause", None
     )
+    options = getattr(statement, "_with_options", ())
+    entities: set[type] = set(_tenant_classes()) if options else set()
     for element in visitors.iterate(statement):
         if isinstance(element, TextClause) and element is not index_where:
-            raise _unscoped(tenant, "raw SQL (text()) inside a statement")
+            return _Facts("raw SQL (text()) inside a statement", ())
+        entity = getattr(element, "_annotations", {}).get("parententity")
+        if entity is not None and _owner_column(entity.class_) is not None:
+            entities.add(entity.class_)
         if isinstance(element, sa.Select):
             orm_enabled = element._propagate_attrs.get("compile_state_plugin") == "orm"
             for source in element.get_final_froms():
-                if orm_enabled and _core_table(source) is not None:
+                if orm_enabled and (name := _core_table(source)) is not None:
+                    entities.add(_table_classes()[name])
                     continue
                 for inner in visitors.iterate(source):
                     if name := _core_table(inner):
-                        raise _unscoped(tenant, f"a Core reference to table {name}")
+                        return _Facts(f"a Core reference to table {name}", ())
         elif (
             writes
             and element is not target_table
             and (name := _core_table(element, unknown_too=True))
         ):
-            raise _unscoped(tenant, f"a Core reference to table {name} in a write")
+            return _Facts(f"a Core reference to table {name} in a write", ())
+    return _Facts(None, tuple(sorted(entities, key=lambda entity: entity.__name__)))
 
 
 def _core_table(element: Any, *, unknown_too: bool = False) -> str | None:
