@@ -79,11 +79,26 @@ class SessionPersistence(AsyncPersistenceProtocol[Any]):
         return data
 
 
+def pooled(make: Callable[[], Any], size: int = 512) -> Callable[[], Any]:
+    """``make``'s values drawn from a pool of ``size`` made on first use: as realistic, and
+    far cheaper than Faker's weighted draws on every call."""
+    pool: list[Any] = []
+
+    def draw() -> Any:
+        if not pool:
+            pool.extend(make() for _ in range(size))
+        return ModelFactory.__faker__.random.choice(pool)
+
+    return draw
+
+
+_user_name = pooled(lambda: ModelFactory.__faker__.user_name())
+_domain_name = pooled(lambda: ModelFactory.__faker__.domain_name())
+
+
 def unique_email() -> str:
     """A realistic address that no other call in this process returns."""
-    user = ModelFactory.__faker__.user_name()
-    domain = ModelFactory.__faker__.domain_name()
-    return f"{user}.{next(_unique_numbers)}@{domain}".lower()
+    return f"{_user_name()}.{next(_unique_numbers)}@{_domain_name()}".lower()
 
 
 def unique_domain() -> str:
@@ -119,6 +134,16 @@ class AgencyFactory(ModelFactory[T], Generic[T]):
 
     @classmethod
     def get_provider_map(cls) -> dict[Any, Callable[[], Any]]:
+        """polyfactory's providers with the package's value types; built once per factory
+        (polyfactory asks for it several times per build)."""
+        cached: dict[Any, Callable[[], Any]] | None = cls.__dict__.get("_provider_map")
+        if cached is None:
+            cached = cls._build_provider_map()
+            type.__setattr__(cls, "_provider_map", cached)
+        return cached
+
+    @classmethod
+    def _build_provider_map(cls) -> dict[Any, Callable[[], Any]]:
         faker = cls.__faker__
 
         def aware_datetime() -> datetime:
@@ -195,8 +220,22 @@ class AgencyFactory(ModelFactory[T], Generic[T]):
     @classmethod
     def should_use_default_value(cls, field_meta: FieldMeta) -> bool:
         """Keep a field's default unless the factory declares a value for it."""
-        declared = hasattr(cls, field_meta.name) and not hasattr(ModelFactory, field_meta.name)
-        return not declared and super().should_use_default_value(field_meta)
+        return field_meta.name not in cls._declared() and super().should_use_default_value(
+            field_meta
+        )
+
+    @classmethod
+    def _declared(cls) -> frozenset[str]:
+        """The fields this factory declares a value for (computed once per factory)."""
+        declared: frozenset[str] | None = cls.__dict__.get("_declared_fields")
+        if declared is None:
+            declared = frozenset(
+                name
+                for name in cls.__model__.model_fields
+                if hasattr(cls, name) and not hasattr(ModelFactory, name)
+            )
+            type.__setattr__(cls, "_declared_fields", declared)
+        return declared
 
     @classmethod
     def _create_model(cls, _build_context: Any, **kwargs: Any) -> T:

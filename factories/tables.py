@@ -65,7 +65,7 @@ from agency_models import (
     User,
     UserCreate,
 )
-from factories.base import AgencyFactory, unique_domain, unique_email
+from factories.base import AgencyFactory, pooled, unique_domain, unique_email
 
 faker = ModelFactory.__faker__
 _step_numbers = itertools.count(1)
@@ -109,11 +109,11 @@ class CampaignSequenceValues:
 
 
 class LeadValues:
-    first_name = Use(faker.first_name)
-    last_name = Use(faker.last_name)
-    title = Use(faker.job)
-    company = Use(_company)
-    phone = Use(faker.phone_number)
+    first_name = Use(pooled(faker.first_name))
+    last_name = Use(pooled(faker.last_name))
+    title = Use(pooled(faker.job))
+    company = Use(pooled(_company))
+    phone = Use(pooled(faker.phone_number))
 
 
 class SuppressionValues:
