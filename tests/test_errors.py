@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 import asyncpg
 import pytest
@@ -55,6 +56,18 @@ async def failure(session: AgencySession, sql: str, **params: object) -> BaseExc
     return raised.value
 
 
+async def insert_beside(session: AgencySession, lead: Any) -> BaseException:
+    """The failure of a raw INSERT of a lead with the personal address, in ``lead``'s
+    campaign."""
+    return await failure(
+        session,
+        "INSERT INTO leads (client_id, campaign_id, email) VALUES (:client, :campaign, :value)",
+        client=lead.client_id,
+        campaign=lead.campaign_id,
+        value=PERSONAL,
+    )
+
+
 @pytest.mark.parametrize(
     ("sql", "sqlstate"),
     [
@@ -79,13 +92,7 @@ async def test_a_privilege_or_policy_refusal_is_permission_denied(agency_session
     lead = await LeadFactory.create_async()
     async with agency_session.begin_nested() as savepoint:
         await act_as_user(agency_session, uuid.uuid4())
-        error = await failure(
-            agency_session,
-            "INSERT INTO leads (client_id, campaign_id, email) VALUES (:client, :campaign, :value)",
-            client=lead.client_id,
-            campaign=lead.campaign_id,
-            value=PERSONAL,
-        )
+        error = await insert_beside(agency_session, lead)
         await savepoint.rollback()
     assert_clean(error, PermissionDeniedError, "42501")
     assert 'row-level security policy for table "leads"' in str(error)
@@ -93,13 +100,7 @@ async def test_a_privilege_or_policy_refusal_is_permission_denied(agency_session
 
 async def test_a_duplicate_names_the_index_not_the_values(agency_session):
     lead = await LeadFactory.create_async(email=PERSONAL)
-    error = await failure(
-        agency_session,
-        "INSERT INTO leads (client_id, campaign_id, email) VALUES (:client, :campaign, :value)",
-        client=lead.client_id,
-        campaign=lead.campaign_id,
-        value=PERSONAL,
-    )
+    error = await insert_beside(agency_session, lead)
     assert_clean(error, DuplicateRecordError, "23505")
     assert error.constraint == "unique_lead_per_client"  # type: ignore[attr-defined]
     assert PERSONAL in (error.detail or "")  # type: ignore[attr-defined]
