@@ -252,16 +252,30 @@ def drop_constraints(table: str, names: Iterable[str]) -> None:
         op.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
 
 
+_NOT_VALID_CONSTRAINTS = (
+    "SELECT c.conrelid::regclass::text, c.conname FROM pg_constraint c "
+    "JOIN pg_class t ON t.oid = c.conrelid "
+    "WHERE NOT c.convalidated AND t.relnamespace = current_schema()::regnamespace "
+    "ORDER BY 1, 2"
+)
+
+
 def validate_constraints() -> None:
-    """Validate every constraint of the current schema that was added ``NOT VALID``."""
-    pending = op.get_bind().execute(
-        sa.text(
-            "SELECT c.conrelid::regclass::text, c.conname FROM pg_constraint c "
-            "JOIN pg_class t ON t.oid = c.conrelid "
-            "WHERE NOT c.convalidated AND t.relnamespace = current_schema()::regnamespace "
-            "ORDER BY 1, 2"
+    """Validate every constraint of the current schema that was added ``NOT VALID``.
+
+    Offline (``--sql``) the constraints cannot be listed beforehand, so the script gets a
+    ``DO`` block that finds and validates them when it runs.
+    """
+    if op.get_context().as_sql:
+        op.execute(
+            "DO $$\nDECLARE pending record;\nBEGIN\n"
+            f"    FOR pending IN {_NOT_VALID_CONSTRAINTS} LOOP\n"
+            "        EXECUTE format('ALTER TABLE %s VALIDATE CONSTRAINT %I', "
+            "pending.conrelid, pending.conname);\n"
+            "    END LOOP;\nEND\n$$"
         )
-    )
+        return
+    pending = op.get_bind().execute(sa.text(_NOT_VALID_CONSTRAINTS))
     for table, name in pending.all():
         op.execute(f"ALTER TABLE {table} VALIDATE CONSTRAINT {name}")
 
