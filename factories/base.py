@@ -286,5 +286,9 @@ class AgencyFactory(ModelFactory[T], Generic[T]):
 
     @classmethod
     async def create_batch_async(cls, size: int, **kwargs: Any) -> list[T]:
-        """``size`` rows, persisted one after another (each gets its own parents unless given)."""
+        """``size`` rows. With every parent given they are built first and persisted in one
+        flush (one multi-row ``INSERT … RETURNING``); otherwise one after another, each with
+        parents of its own."""
+        if all(kwargs.get(field) is not None for field in cls.__parents__):
+            return await super().create_batch_async(size, **kwargs)
         return [await cls.create_async(**kwargs) for _ in range(size)]
