@@ -4,6 +4,8 @@ updated like any other."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import uuid
 from typing import Any
 
@@ -89,3 +91,19 @@ async def test_a_copied_row_is_inserted_and_then_updated_like_any_row(agency_ses
         "Ada",
         LeadStatus.NEW,
     )
+
+
+def test_a_row_built_first_thing_in_a_process_has_working_attributes():
+    """Built before any mapper is configured (a service's first request), the row's attributes
+    are instrumented: setting one records the change."""
+    script = (
+        "import uuid\n"
+        "from agency_models import Lead, LeadCreate\n"
+        "ids = {'client_id': uuid.uuid4(), 'campaign_id': uuid.uuid4()}\n"
+        "create = LeadCreate(email='a@example.com', **ids)\n"
+        "for source in (create, {'email': 'b@example.com', **ids}):\n"
+        "    lead = Lead.model_validate(source)\n"
+        "    lead.first_name = 'Ada'\n"
+        "    assert sqlalchemy.inspect(lead).attrs.first_name.history.added == ['Ada']\n"
+    )
+    subprocess.run([sys.executable, "-c", "import sqlalchemy\n" + script], check=True)

@@ -184,7 +184,9 @@ def build_row(
     instrumented instance: SQLAlchemy reads a pending row's values from its ``__dict__``, so
     no per-field attribute event is needed. An instance of a schema whose fields are all
     fields of ``table`` with the same type and checks (its Create) is already valid: its
-    values are copied and ``table``'s defaults fill the rest."""
+    values are copied and ``table``'s defaults fill the rest. Mappers are configured first, as
+    SQLAlchemy's own ``__init__`` would (the instance's attributes need them)."""
+    table.__mapper__.registry.configure(cascade=True)  # type: ignore[attr-defined]
     copy_plan = _copy_plan(table, type(obj)) if isinstance(obj, BaseModel) else None
     if copy_plan is not None and not strict and context is None:
         return copy_plan.build(table, obj)
