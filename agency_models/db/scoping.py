@@ -89,12 +89,13 @@ def scope_statement(state: ORMExecuteState) -> None:
     """``do_orm_execute`` hook: add the live-rows and tenant criteria, refuse what can't be
     scoped."""
     options = state.execution_options
+    named = state.statement
     tenant = state.session.info.get(TENANT)
     if tenant is not None:
         _scope_to_tenant(state, str(tenant))
     loading = state.is_column_load or state.is_relationship_load
     if state.is_select and not loading and not options.get(INCLUDE_DELETED, False):
-        soft_deletable = _facts(state.statement, writes=False).soft_deletable
+        soft_deletable = _facts(named, writes=False).soft_deletable
         if soft_deletable:
             state.statement = state.statement.options(*_live_rows_only(soft_deletable))
     if state.is_delete and not (
