@@ -184,6 +184,8 @@ def _readme_with(section: str, readme: str) -> str:
 
 def stale() -> list[Path]:
     """The generated files whose content is not what the models give now."""
+    if not README.is_file():
+        raise ConfigurationError(f"no README.md at {REPOSITORY}: run this from a checkout")
     found = []
     if not SCHEMA_DOCUMENT.is_file() or SCHEMA_DOCUMENT.read_text("utf-8") != schema_document():
         found.append(SCHEMA_DOCUMENT)
