@@ -18,17 +18,13 @@ from types import FrameType
 from factories.testdb import create_database, drop_database, libpq_dsn
 
 REPO = Path(__file__).resolve().parent.parent
-PYTEST_OPTIONS = [
-    "-q",
-    "-p",
-    "no:cacheprovider",
-    "-o",
-    "asyncio_mode=auto",
-    "-o",
-    "asyncio_default_fixture_loop_scope=session",
-    "-o",
-    "asyncio_default_test_loop_scope=session",
-]
+PYTEST_INI = """[pytest]
+asyncio_mode = auto
+asyncio_default_fixture_loop_scope = session
+asyncio_default_test_loop_scope = session
+"""
+"""The suite's configuration, next to it in the temporary directory (so also its rootdir)."""
+
 _started = time.monotonic()
 
 
@@ -36,15 +32,10 @@ def step(message: str) -> None:
     print(f"== compat [{time.monotonic() - _started:5.1f}s] {message}", flush=True)
 
 
-def run(*command: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> None:
+def run(*command: str | Path) -> None:
     """Run ``command``; on failure print its output and stop the gate."""
     result = subprocess.run(
-        [str(part) for part in command],
-        cwd=cwd,
-        env=None if env is None else {**os.environ, **env},
-        capture_output=True,
-        text=True,
-        check=False,
+        [str(part) for part in command], capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
         sys.stdout.write(result.stdout)
@@ -102,8 +93,9 @@ def main() -> int:
         run(REPO / ".venv" / "bin" / "agency-models", "db", "--url", url, "upgrade")
         step(f"tests/compat with {version}'s models and factories")
         shutil.copytree(REPO / "tests" / "compat", work / "compat")
+        (work / "pytest.ini").write_text(PYTEST_INI)
         suite = subprocess.run(
-            [str(python), "-m", "pytest", *PYTEST_OPTIONS, "compat"],
+            [str(python), "-m", "pytest", "-q", "--tb=short", "-p", "no:cacheprovider", "compat"],
             cwd=work,
             env={
                 **os.environ,
@@ -122,6 +114,7 @@ def main() -> int:
         if database is not None:
             drop_database(database)
         shutil.rmtree(work, ignore_errors=True)
+        step("database dropped, temporary files removed")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-"""``CHANGELOG.md`` in Keep a Changelog 1.1.0 form: ``## [Unreleased]`` on top, then one
-``## [X.Y.Z] - YYYY-MM-DD`` heading per release, newest first."""
+"""``CHANGELOG.md`` in Keep a Changelog 1.1.0 form: ``## [Unreleased]`` on top (a release
+commit may leave it out), then one ``## [X.Y.Z] - YYYY-MM-DD`` heading per release, newest
+first."""
 
 from __future__ import annotations
 
@@ -37,8 +38,8 @@ def parse(text: str) -> Changelog:
             headings.append(section)
         elif section == "unreleased" and _is_entry(line):
             changelog.unreleased.append(line.strip())
-    if not headings or headings[0] != "unreleased":
-        changelog.problems.append("CHANGELOG.md: the first '## ' heading must be '## [Unreleased]'")
+    if "unreleased" in headings and headings[0] != "unreleased":
+        changelog.problems.append("CHANGELOG.md: '## [Unreleased]' must be the first '## ' heading")
     if headings.count("unreleased") > 1:
         changelog.problems.append("CHANGELOG.md: more than one '## [Unreleased]' section")
     versions = list(changelog.releases)

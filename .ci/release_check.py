@@ -128,6 +128,11 @@ class State:
 
 def read_state(root: Path) -> tuple[State | None, list[str]]:
     repository = Repository(root)
+    if repository.git("rev-parse", "--is-shallow-repository").strip() == "true":
+        return None, [
+            "the clone is shallow, so the releases in its history cannot be found: fetch the "
+            "whole history (git fetch --unshallow; in CI, a checkout with fetch-depth 0)"
+        ]
     problems = []
     text = repository.show("HEAD", CHANGELOG)
     if text is None:

@@ -133,7 +133,7 @@ def test_an_unreleased_section_of_sub_headings_only_is_empty():
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        ("## [1.0.0] - 2026-12-03\n\n## [Unreleased]\n", "first '## ' heading"),
+        ("## [1.0.0] - 2026-12-03\n\n## [Unreleased]\n", "must be the first '## ' heading"),
         ("## [Unreleased]\n\n## [1.0.0]\n", "neither"),
         ("## [Unreleased]\n\n## [1.0.0] - 2026-13-01\n", "month must be in 1..12"),
         ("## [Unreleased]\n\n## [1.1.0.dev0] - 2026-12-03\n", "never released"),
@@ -165,6 +165,13 @@ def test_a_release_commit_and_the_development_version_after_it_pass(released):
     problems, notes = released.check()
     assert problems == []
     assert "a release commit" in notes[0]
+
+
+def test_a_release_commit_may_leave_the_unreleased_section_out(repo):
+    repo.commit("1.0.0", DATED)
+    assert repo.check()[0] == []
+    repo.commit("1.1.0.dev0", f"## [Unreleased]\n\n{DATED}")
+    assert repo.check()[0] == []
 
 
 def test_a_release_commit_moves_the_unreleased_entries_under_its_heading(repo):
@@ -234,6 +241,15 @@ def test_the_previous_release_is_the_newest_release_commit_of_another_version(re
     state, _ = release_check.read_state(released.root)
     assert state is not None
     assert state.previous_release is None
+
+
+def test_a_shallow_clone_is_refused_rather_than_judged_without_its_releases(
+    released, tmp_path_factory
+):
+    shallow = tmp_path_factory.mktemp("shallow")
+    released.git("clone", "-q", "--depth", "1", f"file://{released.root}", str(shallow))
+    problems, _ = release_check.check(shallow, released.sql.__getitem__)
+    assert any("the clone is shallow" in problem for problem in problems)
 
 
 # --- expand/contract on git histories ---------------------------------------------------------
