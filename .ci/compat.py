@@ -95,7 +95,7 @@ def main() -> int:
         shutil.copytree(REPO / "tests" / "compat", work / "compat")
         (work / "pytest.ini").write_text(PYTEST_INI)
         suite = subprocess.run(
-            [str(python), "-m", "pytest", "-q", "--tb=short", "-p", "no:cacheprovider", "compat"],
+            [str(python), "-m", "pytest", "-q", "--tb=line", "-p", "no:cacheprovider", "compat"],
             cwd=work,
             env={
                 **os.environ,
