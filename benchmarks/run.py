@@ -18,12 +18,15 @@ from datetime import date
 from typing import Any
 
 import asyncpg
+import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict
 from sqlmodel import col, func, select
 
-from agency_models import Client, Lead, LeadCreate
-from agency_models.db import bulk_insert, bulk_upsert, create_engine, get_db_session
-from factories import LeadCreateFactory, LeadFactory
+from agency_models import Client, Lead, LeadCreate, LeadRead, metadata
+from agency_models.db import bulk_insert, bulk_upsert, create_engine, get_db_session, read_all
+from agency_models.migrations import upgrade as migrate
+from factories import LeadCreateFactory, LeadFactory, create_tenant
+from factories.pytest_plugin import rolled_back_session
 from factories.testdb import libpq_dsn, throwaway_database
 
 REPEATS = 5
@@ -240,8 +243,15 @@ async def newest_page(url: Any, engine: Any, tenants: int, per_tenant: int) -> N
         async def work() -> None:
             for _ in range(rounds):
                 async with get_db_session(client_id=client_id, engine=engine) as session:
-                    leads = (await session.exec(statement)).all()
-                    assert len(leads) == 50
+                    assert len(await read_all(session, LeadRead, statement)) == 50
+
+        return await timed_async(work)
+
+    async def orm_objects() -> float:
+        async def work() -> None:
+            for _ in range(rounds):
+                async with get_db_session(client_id=client_id, engine=engine) as session:
+                    assert len((await session.exec(statement)).all()) == 50
 
         return await timed_async(work)
 
@@ -255,8 +265,13 @@ async def newest_page(url: Any, engine: Any, tenants: int, per_tenant: int) -> N
 
     ours, ceiling_time = await interleaved_async(package, ceiling)
     slower(
-        f"50 newest live leads of {tenants * per_tenant:,}, s per {rounds}", ours, ceiling_time, 2.0
+        f"50 newest live leads of {tenants * per_tenant:,} (read_all, LeadRead), s per {rounds}",
+        ours,
+        ceiling_time,
+        2.0,
     )
+    ours, ceiling_time = await interleaved_async(orm_objects, ceiling)
+    slower(f"the same page as Lead objects (ORM), s per {rounds}", ours, ceiling_time, 2.0)
 
     async def request() -> float:
         async def work() -> None:
@@ -295,6 +310,75 @@ async def newest_page(url: Any, engine: Any, tenants: int, per_tenant: int) -> N
     ours, ceiling_time = await interleaved_async(request, raw_request)
     slower(f"request transaction, s per {rounds}", ours, ceiling_time, 3.0)
     await raw.close()
+    await concurrent_requests(url, engine, client_id)
+
+
+async def concurrent_requests(url: Any, engine: Any, client_id: uuid.UUID, tasks: int = 50) -> None:
+    """The request transaction in ``tasks`` concurrent tasks, each running ``per_task`` of them:
+    on the package's default pool (5 + 10), and on an asyncpg pool of the same size."""
+    per_task = 10
+    campaign = await _campaign_of(url, client_id)
+
+    async def one_request() -> None:
+        async with get_db_session(client_id=client_id, engine=engine) as session:
+            await session.get(Client, client_id)
+            await session.scalar(select(Lead.campaign_id).limit(1))
+            email = f"req{uuid.uuid4().hex}@example.com"
+            session.add(Lead(client_id=client_id, campaign_id=campaign, email=email))
+            await session.flush()
+            await session.scalar(select(func.count()).select_from(Lead))
+
+    async def package() -> float:
+        async def task() -> None:
+            for _ in range(per_task):
+                await one_request()
+
+        return await timed_async(lambda: asyncio.gather(*(task() for _ in range(tasks))))
+
+    pool = await asyncpg.create_pool(
+        libpq_dsn(url), min_size=5, max_size=15, statement_cache_size=0
+    )
+
+    async def ceiling() -> float:
+        async def task() -> None:
+            for _ in range(per_task):
+                async with pool.acquire() as raw, raw.transaction():
+                    await raw.fetchrow("SELECT * FROM clients WHERE id = $1", client_id)
+                    await raw.fetchval(
+                        "SELECT campaign_id FROM leads WHERE client_id = $1 LIMIT 1", client_id
+                    )
+                    await raw.execute(
+                        "INSERT INTO leads (client_id, campaign_id, email) VALUES ($1, $2, $3)",
+                        client_id,
+                        campaign,
+                        f"raw{uuid.uuid4().hex}@example.com",
+                    )
+                    await raw.fetchval(
+                        "SELECT count(*) FROM leads WHERE client_id = $1 AND deleted_at IS NULL",
+                        client_id,
+                    )
+
+        return await timed_async(lambda: asyncio.gather(*(task() for _ in range(tasks))))
+
+    ours, ceiling_time = await interleaved_async(package, ceiling)
+    await pool.close()
+    slower(
+        f"request transaction, {tasks} concurrent tasks, s per {tasks * per_task}",
+        ours,
+        ceiling_time,
+        3.0,
+    )
+
+
+async def _campaign_of(url: Any, client_id: uuid.UUID) -> uuid.UUID:
+    raw = await asyncpg.connect(libpq_dsn(url), statement_cache_size=0)
+    try:
+        campaign: uuid.UUID = await raw.fetchval(
+            "SELECT id FROM campaigns WHERE client_id = $1 LIMIT 1", client_id
+        )
+        return campaign
+    finally:
+        await raw.close()
 
 
 def factories(count: int) -> None:
@@ -308,6 +392,29 @@ def factories(count: int) -> None:
     absolute("first LeadFactory.build(), s", first, 0.05, at_least=False)
 
 
+async def tenant_creation(url: Any, quick: bool) -> None:
+    """``create_tenant`` with 2 users, 2 campaigns and 500 leads (one activity each)."""
+    engine = create_engine(url, poolclass=sa.NullPool)
+    per_campaign = 25 if quick else 250
+    durations = []
+    try:
+        for _ in range(REPEATS):
+            async with rolled_back_session(engine):
+                durations.append(
+                    await timed_async(
+                        lambda: create_tenant(users=2, campaigns=2, leads_per_campaign=per_campaign)
+                    )
+                )
+    finally:
+        await engine.dispose()
+    absolute(
+        f"create_tenant, 2 users, 2 campaigns, {2 * per_campaign} leads, s",
+        statistics.median(durations),
+        1.0,
+        at_least=False,
+    )
+
+
 def imports() -> None:
     def cold(module: str) -> float:
         return timed(lambda: subprocess.run([sys.executable, "-c", f"import {module}"], check=True))
@@ -315,11 +422,41 @@ def imports() -> None:
     ours, sqlmodel_time = interleaved(lambda: cold("agency_models"), lambda: cold("sqlmodel"))
     slower("import agency_models vs import sqlmodel, s", ours, sqlmodel_time, 1.4)
 
+    def cold_lead() -> float:
+        command = "from agency_models import Lead"
+        return timed(lambda: subprocess.run([sys.executable, "-c", command], check=True))
+
+    ours, sqlmodel_time = interleaved(cold_lead, lambda: cold("sqlmodel"))
+    slower("from agency_models import Lead vs import sqlmodel, s", ours, sqlmodel_time, 1.5)
+
+
+async def schema_creation() -> None:
+    """``agency-models db upgrade`` of an empty database against ``metadata.create_all``."""
+
+    async def upgrade() -> float:
+        with throwaway_database(migrate=False) as url:
+            return timed(lambda: migrate(url))
+
+    async def create_all() -> float:
+        with throwaway_database(migrate=False) as url:
+            engine = create_engine(url, poolclass=sa.NullPool)
+            try:
+                async with engine.begin() as connection:
+                    started = time.perf_counter()
+                    await connection.run_sync(metadata.create_all)
+                    return time.perf_counter() - started
+            finally:
+                await engine.dispose()
+
+    ours, ceiling = await interleaved_async(upgrade, create_all)
+    slower("db upgrade of an empty database vs metadata.create_all, s", ours, ceiling, 2.0)
+
 
 async def database_workloads(quick: bool) -> None:
     with throwaway_database() as url:
         engine = create_engine(url)
         try:
+            await tenant_creation(url, quick)
             await ingest(url, engine, 5_000 if quick else 50_000)
             await newest_page(url, engine, 100 if quick else 1_000, 100 if quick else 1_000)
         finally:
@@ -333,6 +470,7 @@ def main() -> None:
     validation(2_000 if args.quick else 20_000)
     factories(200 if args.quick else 2_000)
     imports()
+    asyncio.run(schema_creation())
     asyncio.run(database_workloads(args.quick))
     print("| workload | package | raw ceiling / bound | ratio | target | met |")
     print("|---|---|---|---|---|---|")
