@@ -26,6 +26,7 @@ from agency_models import (
     TransactionConflictError,
 )
 from agency_models.db import AgencySession, act_as_user, create_engine, run_transaction
+from agency_models.db import engine as engine_module
 from factories import LeadFactory, bind_factories
 from factories.testdb import libpq_dsn
 
@@ -282,8 +283,9 @@ async def test_run_transaction_gives_up_after_its_attempts(engine):
 
 
 async def test_a_pooled_connection_lost_while_idle_is_replaced_before_the_session_sees_it(
-    engine, agency_db_url
+    engine, agency_db_url, monkeypatch
 ):
+    monkeypatch.setattr(engine_module, "PING_AFTER_IDLE", 0.1)
     async with AgencySession(engine) as session:
         pid = await session.scalar(sa.text("SELECT pg_backend_pid()"))
     killer = await asyncpg.connect(libpq_dsn(agency_db_url))
@@ -291,5 +293,6 @@ async def test_a_pooled_connection_lost_while_idle_is_replaced_before_the_sessio
         assert await killer.fetchval("SELECT pg_terminate_backend($1)", pid)
     finally:
         await killer.close()
+    await asyncio.sleep(0.2)
     async with AgencySession(engine) as session:
         assert await session.scalar(sa.text("SELECT pg_backend_pid()")) != pid

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import sqlalchemy as sa
@@ -38,9 +39,10 @@ POOL_OPTIONS: dict[str, Any] = {
     "pool_pre_ping": False,
     "pool_recycle": 1800,
 }
-"""The pool: 5 connections and 10 more under load. A pooled connection is tested on every
-checkout by :func:`ping_on_checkout` (one round trip; SQLAlchemy's ``pool_pre_ping`` takes
-three on asyncpg: BEGIN, a prepared ``;``, ROLLBACK)."""
+"""The pool: 5 connections and 10 more under load. A pooled connection idle for more than
+:data:`PING_AFTER_IDLE` is tested at checkout by :func:`ping_on_checkout` (one round trip;
+SQLAlchemy's ``pool_pre_ping`` takes three on asyncpg, BEGIN, a prepared ``;``, ROLLBACK, on
+every checkout)."""
 _QUEUE_POOL_ONLY = ("pool_size", "max_overflow", "pool_timeout")
 POOLER_SAFE_CONNECT_ARGS: dict[str, Any] = {
     "statement_cache_size": 0,
@@ -77,19 +79,35 @@ def create_engine(url: str | URL | None = None, **overrides: Any) -> AsyncEngine
     event.listen(engine.sync_engine, "do_connect", _connect)
     if isinstance(engine.sync_engine.pool, sa.QueuePool) and not options["pool_pre_ping"]:
         event.listen(engine.sync_engine.pool, "checkout", ping_on_checkout)
+        event.listen(engine.sync_engine.pool, "checkin", _note_checkin)
     return engine
+
+
+PING_AFTER_IDLE = 0.5
+"""Seconds a pooled connection may have been idle and still be handed out without a ping: one
+checked in this recently was working a moment ago (HikariCP's ``aliveBypassWindowMs`` default
+is the same)."""
+_CHECKED_IN = "agency_models.checked_in"
 
 
 def ping_on_checkout(
     dbapi_connection: Any, record: ConnectionPoolEntry, proxy: PoolProxiedConnection
 ) -> None:
-    """Pool ``checkout`` hook: ``SELECT 1`` in the simple query protocol (one message, so a
+    """Pool ``checkout`` hook: unless the connection was checked in less than
+    :data:`PING_AFTER_IDLE` ago, ``SELECT 1`` in the simple query protocol (one message, so a
     transaction pooler cannot split it); a connection that fails it is replaced with a new one
     before the session sees it."""
+    checked_in = record.info.get(_CHECKED_IN)
+    if checked_in is not None and time.monotonic() - checked_in < PING_AFTER_IDLE:
+        return
     try:
         await_(dbapi_connection.driver_connection.execute("SELECT 1"))
     except Exception as error:
         raise sa.exc.DisconnectionError(f"a pooled connection failed its ping: {error}") from error
+
+
+def _note_checkin(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    record.info[_CHECKED_IN] = time.monotonic()
 
 
 def get_engine() -> AsyncEngine:
