@@ -7,6 +7,7 @@ checkout. Each function takes the database URL (default: ``DATABASE_DIRECT_URL``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,14 +40,44 @@ def alembic_config(url: str | URL | None = None) -> Config:
     return config
 
 
-def upgrade(url: str | URL | None = None, revision: str = "head") -> None:
+RevisionApplied = Callable[[str, float], None]
+"""Called after each revision is applied or undone with its file name (``001_foundation``)
+and the seconds it took."""
+
+
+def upgrade(
+    url: str | URL | None = None,
+    revision: str = "head",
+    *,
+    on_revision: RevisionApplied | None = None,
+) -> None:
     """Migrate the database up to ``revision``."""
-    command.upgrade(alembic_config(url), revision)
+    command.upgrade(_reporting_config(url, on_revision), revision)
 
 
-def downgrade(url: str | URL | None = None, revision: str = "-1") -> None:
+def downgrade(
+    url: str | URL | None = None,
+    revision: str = "-1",
+    *,
+    on_revision: RevisionApplied | None = None,
+) -> None:
     """Migrate the database down to ``revision`` (``"base"`` removes everything)."""
-    command.downgrade(alembic_config(url), revision)
+    command.downgrade(_reporting_config(url, on_revision), revision)
+
+
+def stamp(url: str | URL | None = None, revision: str = "head") -> None:
+    """Record ``revision`` as the database's without running any migration (``"base"``
+    clears it): for a database whose schema was built or repaired by other means."""
+    command.stamp(alembic_config(url), revision)
+
+
+def _reporting_config(url: str | URL | None, on_revision: RevisionApplied | None) -> Config:
+    from agency_models.migrations.environment import REVISION_APPLIED_ATTRIBUTE
+
+    config = alembic_config(url)
+    if on_revision is not None:
+        config.attributes[REVISION_APPLIED_ATTRIBUTE] = on_revision
+    return config
 
 
 def current(url: str | URL | None = None) -> str | None:
@@ -92,4 +123,14 @@ def _describe(diff: Any) -> str:
     return f"{kind}: {', '.join(names)}"
 
 
-__all__ = ["alembic_config", "check", "current", "downgrade", "head", "script_location", "upgrade"]
+__all__ = [
+    "RevisionApplied",
+    "alembic_config",
+    "check",
+    "current",
+    "downgrade",
+    "head",
+    "script_location",
+    "stamp",
+    "upgrade",
+]
