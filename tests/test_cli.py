@@ -236,9 +236,11 @@ def test_downgrade_confirmed_then_stamp_records_a_revision_without_running_it(ca
 
 
 def test_check_passes_on_a_migrated_database(capsys, migrated):
-    code, out, _ = run(capsys, "db", "check", "--url", migrated)
-    assert code == OK
-    assert out.endswith("no drift: the database matches the models\n")
+    assert run(capsys, "db", "check", "--url", migrated) == (
+        OK,
+        "no drift: the database matches the models\n",
+        "",
+    )
 
 
 def test_check_prints_one_line_per_difference(capsys, empty):

@@ -60,8 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         written = export_json_schemas(args.out)
         print(f"wrote {len(written)} JSON Schema files to {args.out}")
         return OK
-    logging.basicConfig(format="%(message)s")
-    logging.getLogger("alembic.runtime.migration").setLevel(logging.INFO)
+    if args.command in {"upgrade", "downgrade", "stamp"}:
+        logging.basicConfig(format="%(message)s")
+        logging.getLogger("alembic.runtime.migration").setLevel(logging.INFO)
 
     run: Command = args.run
     try:
