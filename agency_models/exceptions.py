@@ -129,8 +129,23 @@ class MigrationError(AgencyModelsError):
 class UnknownRevisionError(MigrationError):
     """The database is stamped with a revision this installed package does not know.
 
-    Usually the database was migrated by a newer release of agency-models.
+    Usually the database was migrated by a newer release of agency-models: ``revision`` is the
+    database's, ``head`` this package's newest, ``newer_by`` how many revisions the database
+    is ahead when both are numbered (``018`` is 2 past ``016``), else None.
     """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        revision: str | None = None,
+        head: str | None = None,
+        newer_by: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.revision = revision
+        self.head = head
+        self.newer_by = newer_by
 
 
 class SchemaDriftError(MigrationError):

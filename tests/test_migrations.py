@@ -129,7 +129,7 @@ def test_a_database_from_a_newer_release_is_refused_clearly(empty_database):
         migrations.upgrade(empty_database)
     result = _cli("db", "--url", libpq_dsn(empty_database), "upgrade")
 
-    assert result.returncode == 2
+    assert result.returncode == 3
     assert "revision 999" in result.stderr
     assert "newer release" in result.stderr
     assert "Traceback" not in result.stderr

@@ -10,12 +10,14 @@ import uuid
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from alembic.config import Config
 from alembic.environment import EnvironmentContext
 from alembic.runtime.plugins import Plugin
+from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -37,6 +39,9 @@ CONNECTION_ATTRIBUTE = "connection"
 TIMEOUTS_ATTRIBUTE = "agency_models.timeouts"
 READ_ONLY_ATTRIBUTE = "agency_models.read_only"
 """Set on the config of a command that writes nothing (``check``): it takes no lock."""
+REVISION_APPLIED_ATTRIBUTE = "agency_models.on_revision"
+"""A callable ``(name, seconds)`` called after each revision is applied or undone, with its
+file name (``001_foundation``) and how long it took."""
 
 _T = TypeVar("_T")
 
@@ -78,8 +83,13 @@ def _url(context: EnvironmentContext) -> URL:
 def current_revision(config: Config) -> str | None:
     """The revision the database at the config's URL is stamped with."""
     url = database_url(config.attributes.get(URL_ATTRIBUTE), direct=True)
-    heads = run_sync(_with_connection(url, _current_heads))
+    heads = run_sync(database_heads(url))
     return ",".join(heads) if heads else None
+
+
+async def database_heads(url: URL) -> tuple[str, ...]:
+    """The revisions the database at ``url`` is stamped with (none when it is empty)."""
+    return await _with_connection(url, _current_heads)
 
 
 def _current_heads(connection: Connection) -> tuple[str, ...]:
@@ -257,7 +267,19 @@ def _migrate(connection: Connection, context: EnvironmentContext, holder: str | 
                 "raise AGENCY_MODELS_MIGRATION_LOCK_LEASE and run the upgrade again"
             )
 
-    _configure(context, connection=connection, on_version_apply=renew_lock if holder else None)
+    report = context.config.attributes.get(REVISION_APPLIED_ATTRIBUTE)
+    last_applied = time.monotonic()
+
+    def after_revision(*, ctx: Any, step: Any, heads: Any, run_args: Any) -> None:
+        nonlocal last_applied
+        if holder:
+            renew_lock(ctx=ctx, step=step, heads=heads, run_args=run_args)
+        if report and not step.is_stamp:
+            now = time.monotonic()
+            report(Path(step.up_revision.path).stem, now - last_applied)
+            last_applied = now
+
+    _configure(context, connection=connection, on_version_apply=after_revision)
     try:
         with context.begin_transaction():
             context.run_migrations()
@@ -289,17 +311,51 @@ def _timed_out(error: sa.exc.DBAPIError, timeouts: MigrationTimeouts) -> Migrati
 def _refuse_unknown_revisions(connection: Connection, context: EnvironmentContext) -> None:
     heads = _current_heads(connection)
     connection.commit()
-    known = {script.revision for script in context.script.walk_revisions()}
-    unknown = sorted(set(heads) - known)
-    if unknown:
-        from agency_models import __version__
+    error = unknown_revision_error(heads, context.script)
+    if error is not None:
+        raise error
 
-        raise UnknownRevisionError(
-            f"the database is at revision {', '.join(unknown)}, which agency-models "
-            f"{__version__} does not know (its newest is {context.script.get_current_head()}): "
-            "the database was migrated by a newer release. Install that release (or newer) "
-            "to migrate or check this database."
+
+def unknown_revision_error(
+    heads: tuple[str, ...], scripts: ScriptDirectory
+) -> UnknownRevisionError | None:
+    """The error for a database stamped with revisions ``scripts`` does not know, or None when
+    it knows them all. How far ahead the database is can only be counted from the revision
+    numbers: its revisions are not in this package."""
+    from agency_models import __version__
+
+    known = {script.revision for script in scripts.walk_revisions()}
+    unknown = sorted(set(heads) - known)
+    if not unknown:
+        return None
+    head = scripts.get_current_head()
+    assert head is not None
+    revision = ", ".join(unknown)
+    package = f"agency-models {__version__}, head {head}"
+    newer_by = (
+        int(revision) - int(head)
+        if revision.isdigit() and head.isdigit() and int(revision) > int(head)
+        else None
+    )
+    if newer_by is not None:
+        message = (
+            f"database is ahead: it is at revision {revision}, {newer_by} "
+            f"revision{'s' if newer_by > 1 else ''} newer than this package ({package}); it "
+            "was migrated by a newer release. Install that release (or newer) to migrate or "
+            "check this database."
         )
+    else:
+        message = (
+            f"database is at revision {revision}, which this package ({package}) does not "
+            "know: it is ahead (migrated by a newer release) or from another history. Install "
+            "the release that migrated it (or newer) to migrate or check this database."
+        )
+    return UnknownRevisionError(
+        message,
+        revision=revision,
+        head=head,
+        newer_by=newer_by,
+    )
 
 
 def _configure(

@@ -19,6 +19,20 @@ def revisions() -> list[str]:
     return [script.revision for script in reversed(list(scripts.walk_revisions()))]
 
 
+def sql(revision_range: str = "head", *, downgrade: bool = False) -> str:
+    """What ``alembic upgrade RANGE --sql`` (or ``downgrade``) prints, without a database:
+    ``revision_range`` is a target (``head``, ``004``: from base) or a range ``003:004``; a
+    downgrade needs a range (``004:003``)."""
+    config = alembic_config(_OFFLINE_URL)
+    output = io.StringIO()
+    config.output_buffer = output
+    if downgrade:
+        command.downgrade(config, revision_range, sql=True)
+    else:
+        command.upgrade(config, revision_range, sql=True)
+    return output.getvalue()
+
+
 def revision_sql(revision: str, *, downgrade: bool = False) -> str:
     """The SQL ``revision`` runs on its own: from its parent up to it, or (``downgrade``) from
     it down to its parent."""
@@ -37,4 +51,4 @@ def revision_sql(revision: str, *, downgrade: bool = False) -> str:
     return output.getvalue()
 
 
-__all__ = ["revision_sql", "revisions"]
+__all__ = ["revision_sql", "revisions", "sql"]
