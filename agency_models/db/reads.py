@@ -29,9 +29,9 @@ from sqlalchemy.engine.result import IteratorResult, SimpleResultMetaData
 from sqlalchemy.ext.asyncio import AsyncSession as SQLAlchemyAsyncSession
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.util import await_
 
 from agency_models.base.types import unwrap, validated_type
+from agency_models.db.driver import is_asyncpg_adapter, run_on_driver
 from agency_models.db.errors import database_error
 
 S = TypeVar("S", bound=BaseModel)
@@ -90,26 +90,14 @@ def execute_lean_rows(state: ORMExecuteState) -> sa.Result[Any] | None:
     return IteratorResult(SimpleResultMetaData(prepared.columns), iter(rows))
 
 
-_ADAPTER_INTERNALS = ("_execute_mutex", "_transaction", "_start_transaction", "_connection")
-"""What :func:`_driver_rows` uses of SQLAlchemy's asyncpg adapter; without one of them (another
-driver, another SQLAlchemy) the rows come through SQLAlchemy's cursor instead."""
-
-
 def _driver_rows(connection: sa.Connection, sql: str, parameters: tuple[Any, ...]) -> Any:
-    """The rows of ``sql`` fetched by asyncpg itself inside the connection's transaction
-    (begun as SQLAlchemy's adapter begins it), or None when the adapter is not asyncpg's."""
+    """The rows of ``sql`` fetched by asyncpg itself inside the connection's transaction, or
+    None when the connection is not asyncpg's."""
     adapter: Any = connection.connection.dbapi_connection
-    if not all(hasattr(adapter, name) for name in _ADAPTER_INTERNALS):
+    if not is_asyncpg_adapter(adapter):
         return None
-
-    async def fetch() -> Any:
-        async with adapter._execute_mutex:
-            if adapter._transaction is None:
-                await adapter._start_transaction()
-            return await adapter._connection.fetch(sql, *parameters)
-
     try:
-        return await_(fetch())
+        return run_on_driver(adapter, lambda driver: driver.fetch(sql, *parameters))
     except asyncpg.PostgresError as error:
         raise database_error(error, error.sqlstate) from error
 

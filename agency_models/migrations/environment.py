@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import socket
 import time
 import uuid
@@ -24,6 +25,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from agency_models import metadata
 from agency_models.db.config import database_url
+from agency_models.db.driver import is_asyncpg_adapter, run_on_driver
 from agency_models.db.engine import POOLER_SAFE_CONNECT_ARGS
 from agency_models.exceptions import MigrationError, UnknownRevisionError
 from agency_models.migrations import autogen, integrity
@@ -109,11 +111,32 @@ async def _with_connection(url: URL, work: Callable[[Connection], _T]) -> _T:
 
 async def _run_with_transaction_lock(url: URL, context: EnvironmentContext) -> None:
     engine = create_async_engine(url, poolclass=sa.NullPool, connect_args=POOLER_SAFE_CONNECT_ARGS)
+    event.listen(engine.sync_engine, "do_execute", _execute_ddl_in_one_round_trip)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(_run_with_session_lock, context)
     finally:
         await engine.dispose()
+
+
+_DDL = re.compile(r"\s*(CREATE|ALTER|DROP|GRANT|REVOKE|COMMENT|DO)\b", re.IGNORECASE)
+
+
+def _execute_ddl_in_one_round_trip(
+    cursor: Any, statement: str, parameters: Any, context: Any
+) -> bool:
+    """``do_execute`` hook of the migration engine: a statement without parameters that
+    returns no rows (DDL, grants, ``DO`` blocks: most of a migration) is sent in the simple
+    query protocol, one round trip where asyncpg's prepared path takes two. Errors take
+    SQLAlchemy's usual path (the adapter's exception, then ``DBAPIError``)."""
+    adapter: Any = getattr(cursor, "_adapt_connection", None)
+    if parameters or not _DDL.match(statement) or not is_asyncpg_adapter(adapter):
+        return False
+    try:
+        run_on_driver(adapter, lambda driver: driver.execute(statement))
+    except Exception as error:
+        adapter._handle_exception(error)
+    return True
 
 
 def _run_with_session_lock(connection: Connection, context: EnvironmentContext) -> None:
