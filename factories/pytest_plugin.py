@@ -14,9 +14,12 @@ whether pytest-asyncio runs in strict or auto mode.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
 from typing import Any, Literal
 
 import pytest
@@ -30,7 +33,7 @@ from agency_models.db import AgencySession, create_engine
 from agency_models.db.scoping import TENANT
 from agency_models.exceptions import ConfigurationError
 from factories.base import bind_factories
-from factories.template import RunDatabases, clone_template, drop_template, ensure_template
+from factories.template import RunDatabases, clone_template, drop_run, ensure_template
 from factories.testdb import (
     TEST_DATABASE_PREFIX,
     TEST_DATABASE_URL,
@@ -42,12 +45,14 @@ from factories.testdb import (
 
 RUN_KEY = "agency_models_run"
 """``workerinput`` key: the stem of the run's database names, chosen by the xdist controller."""
-SERVER_KEY = "agency_models_server"
-"""``workeroutput`` key: the server a worker cloned the run's template on."""
+STATE_KEY = "agency_models_state"
+"""``workerinput`` key: the controller's private directory where workers note the server they
+create the run's databases on (read at the end even if they were killed)."""
+SERVER_FILE = "server-url"
 LoopScope = Literal["function", "class", "module", "package", "session"]
 
 _run_key = pytest.StashKey[RunDatabases]()
-_servers_key = pytest.StashKey[set[str]]()
+_state_key = pytest.StashKey[Path]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -97,22 +102,24 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
-    run = node.config.stash.setdefault(_run_key, RunDatabases.new())
-    node.workerinput[RUN_KEY] = run.stem
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_testnodedown(node: Any, error: object) -> None:
-    server = getattr(node, "workeroutput", {}).get(SERVER_KEY)
-    if server:
-        node.config.stash.setdefault(_servers_key, set()).add(server)
+    config = node.config
+    if _run_key not in config.stash:
+        config.stash[_run_key] = RunDatabases.new()
+        config.stash[_state_key] = Path(tempfile.mkdtemp(prefix="agency-models-"))
+    node.workerinput[RUN_KEY] = config.stash[_run_key].stem
+    node.workerinput[STATE_KEY] = str(config.stash[_state_key])
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    run = config.stash.get(_run_key, None)
-    for server in config.stash.get(_servers_key, set()):
-        assert run is not None
-        drop_template(make_url(server), run)
+    state = config.stash.get(_state_key, None)
+    if state is None:
+        return
+    noted = state / SERVER_FILE
+    try:
+        if noted.exists():
+            drop_run(make_url(noted.read_text()), config.stash[_run_key])
+    finally:
+        shutil.rmtree(state, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -126,7 +133,8 @@ def agency_db_url(request: pytest.FixtureRequest) -> Iterator[URL]:
         return
     run = RunDatabases(worker_input[RUN_KEY])
     server = server_url()
-    request.config.workeroutput[SERVER_KEY] = server.render_as_string(hide_password=False)  # type: ignore[attr-defined]
+    noted = Path(worker_input[STATE_KEY], SERVER_FILE)
+    noted.write_text(server.render_as_string(hide_password=False))
     ensure_template(server, run)
     url = clone_template(server, run, worker_input["workerid"])
     try:

@@ -19,7 +19,7 @@ from sqlalchemy.engine import URL
 
 from agency_models.migrations import upgrade
 from agency_models.migrations.environment import run_sync
-from factories.testdb import database_prefix, libpq_dsn
+from factories.testdb import _execute, database_prefix, libpq_dsn
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def _lock_key(name: str) -> int:
     return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), signed=True)
 
 
-async def _ensure_template(server: URL, run: RunDatabases) -> bool:
+async def _ensure_template(server: URL, run: RunDatabases) -> None:
     connection = await asyncpg.connect(libpq_dsn(server))
     try:
         await connection.execute("SELECT pg_advisory_lock($1)", _lock_key(run.template))
@@ -56,7 +56,7 @@ async def _ensure_template(server: URL, run: RunDatabases) -> bool:
             "SELECT count(*) FROM pg_database WHERE datname = $1", run.template
         )
         if exists:
-            return False
+            return
         await connection.execute(f'CREATE DATABASE "{run.building}"')
         try:
             await asyncio.to_thread(upgrade, server.set(database=run.building))
@@ -64,23 +64,13 @@ async def _ensure_template(server: URL, run: RunDatabases) -> bool:
         except BaseException:
             await connection.execute(f'DROP DATABASE IF EXISTS "{run.building}" WITH (FORCE)')
             raise
-        return True
     finally:
         await connection.close()
 
 
-def ensure_template(server: URL, run: RunDatabases) -> bool:
-    """Make sure the run's template exists, migrated to head; True if this call built it."""
-    return run_sync(_ensure_template(server, run))
-
-
-async def _execute(server: URL, *statements: str) -> None:
-    connection = await asyncpg.connect(libpq_dsn(server))
-    try:
-        for statement in statements:
-            await connection.execute(statement)
-    finally:
-        await connection.close()
+def ensure_template(server: URL, run: RunDatabases) -> None:
+    """Make sure the run's template exists, migrated to head."""
+    run_sync(_ensure_template(server, run))
 
 
 def clone_template(server: URL, run: RunDatabases, worker: str) -> URL:
@@ -90,12 +80,19 @@ def clone_template(server: URL, run: RunDatabases, worker: str) -> URL:
     return server.set(database=name)
 
 
-def drop_template(server: URL, run: RunDatabases) -> None:
-    """Drop the run's template (and a half-built one a crashed worker left)."""
-    run_sync(
-        _execute(
-            server,
-            f'DROP DATABASE IF EXISTS "{run.template}" WITH (FORCE)',
-            f'DROP DATABASE IF EXISTS "{run.building}" WITH (FORCE)',
+async def _drop_run(server: URL, run: RunDatabases) -> None:
+    connection = await asyncpg.connect(libpq_dsn(server))
+    try:
+        names = await connection.fetch(
+            "SELECT datname FROM pg_database WHERE starts_with(datname, $1)", f"{run.stem}_"
         )
-    )
+        for (name,) in names:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+def drop_run(server: URL, run: RunDatabases) -> None:
+    """Drop every database of the run: the template, a half-built one, the workers' copies
+    that workers killed before their teardown left behind."""
+    run_sync(_drop_run(server, run))

@@ -49,3 +49,22 @@ def test_a_prefix_postgresql_cannot_take_is_a_usage_error(tmp_path):
 
     assert result.returncode == pytest.ExitCode.USAGE_ERROR
     assert "agency-models: test database prefix 'Not-A-Name'" in result.stderr
+
+
+WORKER_KILLED = (
+    "test_killed.py",
+    "import os\n\nimport pytest\n\n\n"
+    "@pytest.mark.asyncio\nasync def test_the_worker_dies(agency_session):\n    os._exit(1)\n",
+)
+
+
+def test_the_databases_of_a_killed_xdist_worker_are_dropped_at_the_end(tmp_path):
+    prefix = unique_prefix()
+
+    result = _pytest(
+        service_checkout(tmp_path, WORKER_KILLED), "-n", "2", **{TEST_DATABASE_PREFIX: prefix}
+    )
+
+    assert "worker 'gw" in result.stdout + result.stderr, result.stdout + result.stderr
+    assert "3 passed" in result.stdout
+    assert databases_starting_with(prefix) == []
