@@ -54,7 +54,7 @@ def test_the_sdist_holds_every_tracked_file_but_the_ci_gate_and_no_caches(
 
 
 @pytest.mark.slow
-def test_the_wheel_declares_its_pytest_plugin_urls_and_classifiers(wheel):
+def test_the_wheel_declares_its_pytest_plugin_urls_license_and_classifiers(wheel):
     fields, entry_points = _metadata(wheel)
 
     assert "[pytest11]\nfactories.pytest_plugin = factories.pytest_plugin" in entry_points
@@ -63,6 +63,8 @@ def test_the_wheel_declares_its_pytest_plugin_urls_and_classifiers(wheel):
     classifiers = {value for name, value in fields if name == "Classifier"}
     assert {"Framework :: Pytest", "Typing :: Typed", "Topic :: Database"} <= classifiers
     assert f"Programming Language :: Python :: 3.{sys.version_info.minor}" in classifiers
+    assert ("License-Expression", "MIT") in fields
+    assert not [value for value in classifiers if value.startswith("License ::")]  # PEP 639
 
 
 @pytest.mark.slow
