@@ -6,6 +6,7 @@ import copy
 import itertools
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime, time
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -36,6 +37,7 @@ from agency_models.base.types import IntegerType, TextType
 T = TypeVar("T", bound=AgencyModel)
 
 _unique_numbers = itertools.count(1)
+_GENERATING: ContextVar[bool] = ContextVar("agency_factories_generating", default=False)
 _TIME_ZONES = ("Australia/Sydney", "Australia/Perth", "Pacific/Auckland", "Europe/London", "UTC")
 
 
@@ -170,7 +172,8 @@ class AgencyFactory(ModelFactory[T], Generic[T]):
     def get_model_fields(cls) -> list[FieldMeta]:
         """polyfactory's field metadata, read without SQLModel's column spec: it holds no value
         constraint, and polyfactory would deep-copy it (column types, server defaults) for
-        every field, about half a second per factory on its first build."""
+        every field, about half a second per factory on its first build. While
+        :meth:`process_kwargs` runs, only the fields it generates."""
         if "_fields_metadata" not in cls.__dict__:
             config = cls.__model__.model_config
             by_name = bool(
@@ -186,6 +189,14 @@ class AgencyFactory(ModelFactory[T], Generic[T]):
                     )
                 )
             cls._fields_metadata = fields
+            type.__setattr__(
+                cls,
+                "_generated_fields_metadata",
+                [meta for meta in fields if not cls.should_use_default_value(meta)],
+            )
+        if _GENERATING.get():
+            generated: list[FieldMeta] = cls.__dict__["_generated_fields_metadata"]
+            return generated
         return cls._fields_metadata
 
     @classmethod
@@ -216,6 +227,17 @@ class AgencyFactory(ModelFactory[T], Generic[T]):
         return super().get_constrained_field_value(
             annotation, field_meta, field_build_parameters, build_context
         )
+
+    @classmethod
+    def process_kwargs(cls, **kwargs: Any) -> dict[str, Any]:
+        """polyfactory's, looping only over the fields it generates (:meth:`get_model_fields`):
+        a field that keeps its default is left to the model; given as a keyword, it is passed
+        through all the same."""
+        token = _GENERATING.set(True)
+        try:
+            return super().process_kwargs(**kwargs)
+        finally:
+            _GENERATING.reset(token)
 
     @classmethod
     def should_use_default_value(cls, field_meta: FieldMeta) -> bool:
@@ -264,5 +286,9 @@ class AgencyFactory(ModelFactory[T], Generic[T]):
 
     @classmethod
     async def create_batch_async(cls, size: int, **kwargs: Any) -> list[T]:
-        """``size`` rows, persisted one after another (each gets its own parents unless given)."""
+        """``size`` rows. With every parent given they are built first and persisted in one
+        flush (one multi-row ``INSERT … RETURNING``); otherwise one after another, each with
+        parents of its own."""
+        if all(kwargs.get(field) is not None for field in cls.__parents__):
+            return await super().create_batch_async(size, **kwargs)
         return [await cls.create_async(**kwargs) for _ in range(size)]

@@ -66,15 +66,20 @@ async def create_tenant(
     for _ in range(campaigns):
         campaign = await CampaignFactory.create_async(**scope, created_by=tenant.owner.id)
         tenant.campaigns.append(campaign)
-        for _ in range(leads_per_campaign):
-            lead = await LeadFactory.create_async(**scope, campaign_id=campaign.id)
-            tenant.leads.append(lead)
-            for _ in range(activities_per_lead):
-                tenant.activities.append(
-                    await ActivityFactory.create_async(
-                        **scope, campaign_id=campaign.id, lead_id=lead.id
-                    )
-                )
+        leads = await LeadFactory.create_batch_async(
+            leads_per_campaign, **scope, campaign_id=campaign.id
+        )
+        tenant.leads += leads
+        activities = [
+            ActivityFactory.build(
+                client_id=tenant.client.id, campaign_id=campaign.id, lead_id=lead.id
+            )
+            for lead in leads
+            for _ in range(activities_per_lead)
+        ]
+        current_session().add_all(activities)
+        await current_session().flush()
+        tenant.activities += activities
     return tenant
 
 

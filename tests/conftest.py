@@ -12,7 +12,10 @@ from factories.testdb import throwaway_database
 from tests.helpers import Tenants
 from tests.packaging import build
 
-collect_ignore = ["downstream"]  # run by test_downstream.py, from an installed wheel
+collect_ignore = [
+    "compat",  # the previous release's suite, run by .ci/compat against its wheel
+    "downstream",  # a service's suite, run by test_downstream.py from the built wheel
+]
 
 
 @pytest.fixture(scope="session")

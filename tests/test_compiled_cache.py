@@ -68,3 +68,25 @@ async def test_only_the_entities_a_statement_names_get_tenant_criteria(
     ]
     assert criteria[0] == ["Campaign"]
     assert criteria[1] == ["Campaign", "Lead"]
+
+
+async def test_only_the_soft_deletable_entities_a_statement_names_get_live_row_criteria(
+    agency_session,
+):
+    captured = []
+
+    @sa.event.listens_for(agency_session.sync_session, "do_orm_execute")
+    def capture(state: object) -> None:
+        captured.append(state)
+
+    await agency_session.execute(select(Campaign.id))  # type: ignore[call-overload]
+    await agency_session.execute(select(Lead.id).join(Campaign, Lead.campaign))  # type: ignore[call-overload]
+    live = [
+        sorted(
+            option.entity.class_.__name__
+            for option in state.statement._with_options  # type: ignore[attr-defined]
+            if hasattr(option, "entity") and "deleted_at" in str(option.where_criteria)
+        )
+        for state in captured
+    ]
+    assert live == [["Campaign"], ["Campaign", "Lead"]]

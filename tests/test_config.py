@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from agency_models.db import create_engine, database_url
+from agency_models.db.engine import ping_on_checkout
 from agency_models.exceptions import ConfigurationError
 
 
@@ -65,7 +66,8 @@ def test_engine_is_pooled_and_safe_behind_a_transaction_pooler(no_database_env):
     engine = create_engine()
     pool = engine.sync_engine.pool
     assert isinstance(pool, sa.AsyncAdaptedQueuePool)
-    assert (pool.size(), pool._max_overflow, pool._pre_ping) == (5, 10, True)
+    assert (pool.size(), pool._max_overflow) == (5, 10)
+    assert sa.event.contains(pool, "checkout", ping_on_checkout)
     assert pool._timeout <= 30
 
 

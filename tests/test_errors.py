@@ -279,3 +279,17 @@ async def test_run_transaction_gives_up_after_its_attempts(engine):
     with pytest.raises(TransactionConflictError):
         await run_transaction(work, engine=engine, attempts=3, backoff=0.001)
     assert len(attempts) == 3
+
+
+async def test_a_pooled_connection_lost_while_idle_is_replaced_before_the_session_sees_it(
+    engine, agency_db_url
+):
+    async with AgencySession(engine) as session:
+        pid = await session.scalar(sa.text("SELECT pg_backend_pid()"))
+    killer = await asyncpg.connect(libpq_dsn(agency_db_url))
+    try:
+        assert await killer.fetchval("SELECT pg_terminate_backend($1)", pid)
+    finally:
+        await killer.close()
+    async with AgencySession(engine) as session:
+        assert await session.scalar(sa.text("SELECT pg_backend_pid()")) != pid

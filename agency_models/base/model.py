@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import time
 from decimal import Decimal
 from enum import Enum
-from typing import Any, ClassVar, Self
+from functools import cache
+from typing import Any, ClassVar, Self, TypeVar, cast
 
 import sqlalchemy as sa
+from pydantic import BaseModel
 from pydantic.config import ExtraValues
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined, from_json
@@ -119,10 +122,17 @@ class AgencyModel(SQLModel, registry=mapper_registry):
         update: dict[str, Any] | None = None,
     ) -> Self:
         """Validate ``obj``: schemas go straight to pydantic (SQLModel's own path costs about
-        half the throughput), tables through SQLModel, which also accepts ``update``."""
-        if cls.model_config.get("table") or update is not None:
+        half the throughput); a table builds its row without SQLModel's per-field
+        ``__setattr__`` (:func:`build_row`), and from one of its own validated schemas
+        (``Lead.model_validate(lead_create)``) copies the values instead of validating them
+        twice. ``update`` takes SQLModel's path."""
+        if update is not None:
             return super().model_validate(
                 obj, strict=strict, from_attributes=from_attributes, context=context, update=update
+            )
+        if cls.model_config.get("table"):
+            return build_row(
+                cls, obj, strict=strict, from_attributes=from_attributes, context=context
             )
         return super(SQLModel, cls).model_validate(
             obj,
@@ -157,6 +167,116 @@ class AgencyModel(SQLModel, registry=mapper_registry):
             by_alias=by_alias,
             by_name=by_name,
         )
+
+
+_TableModel = TypeVar("_TableModel", bound=AgencyModel)
+
+
+def build_row(
+    table: type[_TableModel],
+    obj: Any,
+    *,
+    strict: bool | None = None,
+    from_attributes: bool | None = None,
+    context: Any | None = None,
+) -> _TableModel:
+    """A new row of ``table`` from ``obj``, validated by pydantic-core straight into an
+    instrumented instance: SQLAlchemy reads a pending row's values from its ``__dict__``, so
+    no per-field attribute event is needed. An instance of a schema whose fields are all
+    fields of ``table`` with the same type and checks (its Create) is already valid: its
+    values are copied and ``table``'s defaults fill the rest. Mappers are configured first, as
+    SQLAlchemy's own ``__init__`` would (the instance's attributes need them)."""
+    table.__mapper__.registry.configure(cascade=True)  # type: ignore[attr-defined]
+    copy_plan = _copy_plan(table, type(obj)) if isinstance(obj, BaseModel) else None
+    if copy_plan is not None and not strict and context is None:
+        return copy_plan.build(table, obj)
+    row = table._sa_class_manager.new_instance()  # type: ignore[attr-defined]
+    state = row.__dict__["_sa_instance_state"]
+    table.__pydantic_validator__.validate_python(
+        obj, strict=strict, from_attributes=from_attributes, context=context, self_instance=row
+    )
+    row.__dict__["_sa_instance_state"] = state
+    relationships = table.__sqlmodel_relationships__
+    if relationships:
+        source = obj if isinstance(obj, Mapping) else getattr(obj, "__dict__", {})
+        for key in relationships.keys() & source.keys():
+            setattr(row, key, source[key])
+    return cast(_TableModel, row)
+
+
+_IMMUTABLE_DEFAULTS = (type(None), str, int, float, bool, Decimal, Enum, time, tuple, frozenset)
+
+
+class _CopyPlan:
+    """How to build a row of a table from an instance of one schema: the fields to copy and
+    the defaults of the others."""
+
+    def __init__(self, copied: frozenset[str], defaults: dict[str, FieldInfo]) -> None:
+        self.copied = copied
+        self.constants = {
+            name: field.default
+            for name, field in defaults.items()
+            if field.default_factory is None and isinstance(field.default, _IMMUTABLE_DEFAULTS)
+        }
+        self.factories: list[tuple[str, Callable[..., Any], bool]] = []
+        for name, field in defaults.items():
+            if name in self.constants:
+                continue
+            if field.default_factory is None:
+                default = field.default
+                self.factories.append((name, lambda d=default: copy.deepcopy(d), False))
+            else:
+                takes_data = bool(field.default_factory_takes_validated_data)
+                self.factories.append((name, field.default_factory, takes_data))
+
+    def build(self, table: type[_TableModel], source: BaseModel) -> _TableModel:
+        row = table._sa_class_manager.new_instance()  # type: ignore[attr-defined]
+        values = row.__dict__
+        values.update(source.__dict__)
+        values.update(self.constants)
+        for name, factory, takes_data in self.factories:
+            values[name] = factory(values) if takes_data else factory()
+        object.__setattr__(row, "__pydantic_fields_set__", set(self.copied))
+        object.__setattr__(row, "__pydantic_extra__", None)
+        object.__setattr__(row, "__pydantic_private__", None)
+        return cast(_TableModel, row)
+
+
+@cache
+def _copy_plan(table: type[AgencyModel], schema: type[BaseModel]) -> _CopyPlan | None:
+    """The plan when every field of ``schema`` is a field of ``table`` with the same type,
+    constraints and validators, ``table`` adds no validator and no required field, and both
+    keep no extra or private values; else None (the row is validated)."""
+    if not issubclass(schema, AgencyModel) or schema.model_config.get("table"):
+        return None
+    if schema.__pydantic_post_init__ or table.__pydantic_post_init__:
+        return None
+    table_fields, schema_fields = table.__pydantic_fields__, schema.__pydantic_fields__
+    if not schema_fields.keys() <= table_fields.keys():
+        return None
+    table_checks, schema_checks = _validators(table), _validators(schema)
+    if not table_checks <= schema_checks:
+        return None
+    for name, field in schema_fields.items():
+        if _field_rules(field) != _field_rules(table_fields[name]):
+            return None
+    defaults = {n: f for n, f in table_fields.items() if n not in schema_fields}
+    if any(field.is_required() for field in defaults.values()):
+        return None
+    return _CopyPlan(frozenset(schema_fields), defaults)
+
+
+def _validators(model: type[BaseModel]) -> set[tuple[str, Any]]:
+    decorators = model.__pydantic_decorators__
+    found: set[tuple[str, Any]] = {("model", d.func) for d in decorators.model_validators.values()}
+    for validator in decorators.field_validators.values():
+        found.update((field, validator.func) for field in validator.info.fields)
+    return found
+
+
+def _field_rules(field: FieldInfo) -> tuple[Any, ...]:
+    metadata = [meta for meta in field.metadata if not isinstance(meta, FieldInfoMetadata)]
+    return (field.annotation, repr(metadata), field.validate_default, field.discriminator)
 
 
 @event.listens_for(AgencyModel, "after_mapper_constructed", propagate=True)

@@ -428,6 +428,27 @@ def pg_enum(enum: type[PgEnum]) -> sa.Enum:
     )
 
 
+_VALIDATED_TYPES: dict[type, type] = {
+    TextType: str,
+    NormalizedText: str,
+    TimeZoneName: str,
+    AwareDatetime: datetime,
+    CalendarDate: date,
+    TimeOfDay: time,
+    JsonObject: dict,
+    IntegerType: int,
+}
+
+
+def validated_type(value_type: type) -> type:
+    """The class of the values pydantic gives a field of ``value_type``: the Python type one of
+    the package's value types validates to (``Email``: ``str``), else ``value_type``."""
+    for base in value_type.__mro__:
+        if base in _VALIDATED_TYPES:
+            return _VALIDATED_TYPES[base]
+    return value_type
+
+
 _SCALAR_TYPES: dict[Any, sa.types.TypeEngine[Any]] = {
     TextType: sa.Text(),
     NormalizedText: sa.Text(),

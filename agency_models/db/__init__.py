@@ -3,6 +3,7 @@
 from agency_models.db.bulk import BulkResult, RejectedRow, bulk_insert, bulk_upsert
 from agency_models.db.config import DATABASE_DIRECT_URL, DATABASE_URL, database_url
 from agency_models.db.engine import create_engine, dispose_engine, get_engine
+from agency_models.db.reads import read_all
 from agency_models.db.scoping import ALLOW_HARD_DELETE, INCLUDE_DELETED
 from agency_models.db.session import (
     AgencySession,
@@ -34,6 +35,7 @@ __all__ = [
     "get_db_session",
     "get_engine",
     "get_session_factory",
+    "read_all",
     "run_transaction",
     "tenant_session",
 ]

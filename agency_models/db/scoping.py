@@ -89,12 +89,15 @@ def scope_statement(state: ORMExecuteState) -> None:
     """``do_orm_execute`` hook: add the live-rows and tenant criteria, refuse what can't be
     scoped."""
     options = state.execution_options
+    named = state.statement
     tenant = state.session.info.get(TENANT)
     if tenant is not None:
         _scope_to_tenant(state, str(tenant))
     loading = state.is_column_load or state.is_relationship_load
     if state.is_select and not loading and not options.get(INCLUDE_DELETED, False):
-        state.statement = state.statement.options(*_live_rows_only())
+        soft_deletable = _facts(named, writes=False).soft_deletable
+        if soft_deletable:
+            state.statement = state.statement.options(*_live_rows_only(soft_deletable))
     if state.is_delete and not (
         options.get(ALLOW_HARD_DELETE, False) or state.session.info.get(ALLOW_HARD_DELETE)
     ):
@@ -171,16 +174,21 @@ def _mapped_subclasses(mixin: type) -> tuple[Any, ...]:
 
 
 @functools.cache
+def _package_classes() -> frozenset[type]:
+    return frozenset(_table_classes().values())
+
+
+@functools.cache
 def _table_classes() -> dict[str, Any]:
     """Table name -> table class, for every table of the package."""
     return {mapper.class_.__tablename__: mapper.class_ for mapper in mapper_registry.mappers}
 
 
 @functools.cache
-def _live_rows_only() -> tuple[Any, ...]:
+def _live_rows_only(entities: tuple[type, ...]) -> tuple[Any, ...]:
     return tuple(
-        with_loader_criteria(table, col(table.deleted_at).is_(None), include_aliases=True)
-        for table in _mapped_subclasses(SoftDeleteMixin)
+        with_loader_criteria(entity, col(entity.deleted_at).is_(None), include_aliases=True)  # type: ignore[attr-defined]
+        for entity in entities
     )
 
 
@@ -267,10 +275,12 @@ def _owner_criteria(state: ORMExecuteState, tenant: str) -> Iterator[Any]:
 @dataclass(frozen=True)
 class _Facts:
     """What the guard needs of a statement's structure: why it cannot be scoped (None when it
-    can), and the tenant-owned entities its loader criteria must cover."""
+    can), and the tenant-owned and the soft-deletable entities its loader criteria must
+    cover."""
 
     unscoped: str | None
     entities: tuple[type, ...]
+    soft_deletable: tuple[type, ...] = ()
 
 
 _FACTS: dict[tuple[Any, ...], _Facts] = {}
@@ -308,18 +318,18 @@ def _structure_facts(statement: Any, writes: bool) -> _Facts:
         getattr(statement, "_post_values_clause", None), "inferred_target_whereclause", None
     )
     options = getattr(statement, "_with_options", ())
-    entities: set[type] = set(_tenant_classes()) if options else set()
+    entities: set[type] = set(_table_classes().values()) if options else set()
     for element in visitors.iterate(statement):
         if isinstance(element, TextClause) and element is not index_where:
             return _Facts("raw SQL (text()) inside a statement", ())
         entity = getattr(element, "_annotations", {}).get("parententity")
-        if entity is not None and _owner_column(entity.class_) is not None:
+        if entity is not None and entity.class_ in _package_classes():
             entities.add(entity.class_)
         if isinstance(element, sa.Select):
             orm_enabled = element._propagate_attrs.get("compile_state_plugin") == "orm"
             for source in element.get_final_froms():
-                if orm_enabled and (name := _core_table(source)) is not None:
-                    entities.add(_table_classes()[name])
+                if orm_enabled and (plain := _plain_package_table(source)) is not None:
+                    entities.add(plain)
                     continue
                 for inner in visitors.iterate(source):
                     if name := _core_table(inner):
@@ -330,7 +340,21 @@ def _structure_facts(statement: Any, writes: bool) -> _Facts:
             and (name := _core_table(element, unknown_too=True))
         ):
             return _Facts(f"a Core reference to table {name} in a write", ())
-    return _Facts(None, tuple(sorted(entities, key=lambda entity: entity.__name__)))
+    named = sorted(entities, key=lambda entity: entity.__name__)
+    return _Facts(
+        None,
+        tuple(entity for entity in named if _owner_column(entity) is not None),
+        tuple(entity for entity in named if issubclass(entity, SoftDeleteMixin)),
+    )
+
+
+def _plain_package_table(element: Any) -> type | None:
+    """The table class of ``element`` when it is one of the package's tables named as a plain
+    Core table."""
+    if not isinstance(element, sa.TableClause) or "parententity" in element._annotations:
+        return None
+    found: type | None = _table_classes().get(element.name)
+    return found
 
 
 def _core_table(element: Any, *, unknown_too: bool = False) -> str | None:
