@@ -12,7 +12,7 @@ from pathlib import Path
 import asyncpg
 
 from agency_models.migrations.environment import run_sync
-from factories.testdb import TEST_DATABASE_URL, libpq_dsn, server_url
+from factories.testdb import TEST_DATABASE_PREFIX, TEST_DATABASE_URL, libpq_dsn, server_url
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -64,7 +64,7 @@ def suite_environment(**settings: str) -> dict[str, str]:
     inherited = {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith("PYTEST_") and name != "AGENCY_MODELS_TEST_DB_PREFIX"
+        if not name.startswith("PYTEST_") and name != TEST_DATABASE_PREFIX
     }
     return {**inherited, "PYTHONPATH": "", **settings}
 
