@@ -1,12 +1,17 @@
 """Throwaway PostgreSQL databases for tests, migrated with the package's Alembic revisions.
 
-The server is, in order: ``TEST_DATABASE_URL``; PostgreSQL on 127.0.0.1:5432 if it answers;
-an embedded server from ``pgserver`` (started on first use, stopped at exit).
+The server is, in order: the one given to :func:`configure` (the pytest plugin's
+``--agency-db-url``); ``TEST_DATABASE_URL``; PostgreSQL on 127.0.0.1:5432 if it answers; an
+embedded server from ``pgserver`` (the ``testserver`` extra; started on first use, stopped at
+exit). Database names start with a prefix (``AGENCY_MODELS_TEST_DB_PREFIX``, the plugin's
+``--agency-db-prefix``, default ``agency_models_test``) followed by a random part, so
+concurrent runs on one server never collide.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import tempfile
 import uuid
@@ -24,18 +29,55 @@ from agency_models.migrations import upgrade
 from agency_models.migrations.environment import run_sync
 
 TEST_DATABASE_URL = "TEST_DATABASE_URL"
+TEST_DATABASE_PREFIX = "AGENCY_MODELS_TEST_DB_PREFIX"
+DEFAULT_PREFIX = "agency_models_test"
 LOCAL_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
+PREFIX_MAX_LENGTH = 40
+"""Leaves room for the random part within PostgreSQL's 63-byte identifiers."""
+
+_PREFIX_PATTERN = re.compile(rf"[a-z_][a-z0-9_]{{0,{PREFIX_MAX_LENGTH - 1}}}")
+_configured: dict[str, URL | str] = {}
+
+
+def configure(*, server: str | URL | None = None, prefix: str | None = None) -> None:
+    """Choose the server and the name prefix of throwaway databases, over the environment."""
+    if server is not None:
+        _configured["server"] = make_url(server) if isinstance(server, str) else server
+    if prefix is not None:
+        _configured["prefix"] = database_prefix(prefix)
+
+
+def server_url() -> URL:
+    """A maintenance URL of the PostgreSQL server tests create their databases on."""
+    chosen = _configured.get("server")
+    if isinstance(chosen, URL):
+        return chosen
+    return _detected_server_url()
 
 
 @cache
-def server_url() -> URL:
-    """A maintenance URL of the PostgreSQL server tests create their databases on."""
+def _detected_server_url() -> URL:
     configured = os.environ.get(TEST_DATABASE_URL, "").strip()
     if configured:
         return make_url(configured)
     if _answers("127.0.0.1", 5432):
         return make_url(LOCAL_SERVER)
     return _embedded_server()
+
+
+def database_prefix(given: str | None = None) -> str:
+    """The name prefix of throwaway databases: ``given``, else configured, else the
+    environment's, else the default; lower-case letters, digits and ``_``."""
+    prefix = given or str(
+        _configured.get("prefix") or os.environ.get(TEST_DATABASE_PREFIX, "").strip()
+    )
+    prefix = prefix or DEFAULT_PREFIX
+    if not _PREFIX_PATTERN.fullmatch(prefix):
+        raise ConfigurationError(
+            f"test database prefix {prefix!r}: use at most {PREFIX_MAX_LENGTH} lower-case "
+            "letters, digits and '_', not starting with a digit"
+        )
+    return prefix
 
 
 def _answers(host: str, port: int) -> bool:
@@ -55,7 +97,8 @@ def _embedded_server() -> URL:
         except ImportError:
             raise ConfigurationError(
                 f"no PostgreSQL for tests: set {TEST_DATABASE_URL}, start PostgreSQL on "
-                "127.0.0.1:5432, or install pgserver (pip install 'agency-models[dev]')"
+                "127.0.0.1:5432, or install the embedded server "
+                "(pip install 'agency-models[testserver]')"
             ) from None
         return make_url(get_server(data_dir, cleanup_mode="stop").get_uri())
 
@@ -73,10 +116,15 @@ async def _execute(url: URL, statement: str) -> None:
         await connection.close()
 
 
-def create_database(server: URL | None = None, *, prefix: str = "agency_models_test") -> URL:
+def unique_name(prefix: str | None = None) -> str:
+    """A database name no other run on the server uses: the prefix and a random part."""
+    return f"{database_prefix(prefix)}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+
+
+def create_database(server: URL | None = None, *, prefix: str | None = None) -> URL:
     """Create an empty, uniquely named database and return its URL."""
     server = server or server_url()
-    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    name = unique_name(prefix)
     run_sync(_execute(server, f'CREATE DATABASE "{name}"'))
     return server.set(database=name)
 
@@ -100,10 +148,14 @@ def throwaway_database(*, migrate: bool = True) -> Iterator[URL]:
 
 
 __all__ = [
+    "TEST_DATABASE_PREFIX",
     "TEST_DATABASE_URL",
+    "configure",
     "create_database",
+    "database_prefix",
     "drop_database",
     "libpq_dsn",
     "server_url",
     "throwaway_database",
+    "unique_name",
 ]

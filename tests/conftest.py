@@ -1,6 +1,7 @@
 """Fixtures of the package's own suite, on top of its pytest plugin."""
 
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import URL
@@ -9,9 +10,18 @@ from agency_models.db import AgencySession
 from factories import LeadFactory
 from factories.testdb import throwaway_database
 from tests.helpers import Tenants
+from tests.packaging import build
 
-pytest_plugins = ["factories.pytest_plugin"]
-collect_ignore = ["compat"]  # the previous release's suite, run by .ci/compat against its wheel
+collect_ignore = [
+    "compat",  # the previous release's suite, run by .ci/compat against its wheel
+    "downstream",  # a service's suite, run by test_downstream.py from the built wheel
+]
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The package's wheel, built once per run from the checkout."""
+    return build("wheel", tmp_path_factory.mktemp("dist"))
 
 
 @pytest.fixture

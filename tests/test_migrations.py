@@ -21,8 +21,7 @@ from agency_models.migrations.environment import LOCK_TABLE
 from factories import bind_factories, create_row_per_table
 from factories.testdb import libpq_dsn, server_url
 from tests.helpers import column, query
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.packaging import virtualenv
 
 OWN_OBJECTS = """
 SELECT 'table ' || table_schema || '.' || table_name FROM information_schema.tables
@@ -159,23 +158,11 @@ def test_cli_reports_a_missing_database_url_without_a_traceback():
 
 
 @pytest.mark.slow
-def test_the_built_wheel_migrates_an_empty_database_without_a_checkout(empty_database, tmp_path):
-    dist = tmp_path / "dist"
-    subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(REPO)],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    (wheel,) = dist.glob("agency_models-*.whl")
+def test_the_built_wheel_migrates_an_empty_database_without_a_checkout(
+    empty_database, wheel, tmp_path
+):
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
-    subprocess.run(
-        [str(venv / "bin" / "pip"), "install", "--quiet", str(wheel)],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
+    virtualenv(venv, str(wheel))
     installed = subprocess.run(
         [
             str(venv / "bin" / "python"),
