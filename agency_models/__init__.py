@@ -1,8 +1,9 @@
 """agency-models: the database models, schemas and migrations of Agency OS.
 
 The base layer, enums and exceptions load eagerly; the tables and their schemas (``Lead``,
-``LeadCreate``, …) and ``metadata`` load on first use, so ``import agency_models`` stays about
-as cheap as importing SQLModel.
+``LeadCreate``, …) load on first use, one module at a time, and all of them with ``metadata``
+or when SQLAlchemy first configures the mappers; so ``import agency_models`` stays about as
+cheap as importing SQLModel.
 """
 
 import importlib
@@ -23,10 +24,11 @@ _EAGER = ["__version__", *base.__all__, *exceptions.__all__]
 
 
 def __getattr__(name: str) -> Any:
-    """Load the tables on first use of one of them, of ``metadata`` (which holds them) or of
-    ``__all__`` (``from agency_models import *``)."""
+    """Load a table's module on first use of one of its names, and every table on first use
+    of ``metadata`` (which holds them)."""
     models = importlib.import_module("agency_models.models")
     if name == "metadata":
+        models.load_every_table()
         return base.metadata
     if name == "__all__":
         return [*_EAGER, "metadata", *models.__all__]

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import agency_models
 from agency_models import base, enums, exceptions, models
 
@@ -49,6 +51,35 @@ def test_the_tables_load_on_first_use_not_at_import():
         getattr(models, name)
     tables = sorted(mapper.local_table.name for mapper in base.mapper_registry.mappers)
     assert loaded.strip() == str(tables)
+
+
+@pytest.mark.parametrize(
+    "first_use",
+    [
+        "Lead.model_validate({'client_id': ids[0], 'campaign_id': ids[1], 'email': 'a@b.co'})",
+        "sqlalchemy.inspect(Lead).relationships",
+        "sqlmodel.select(Lead).join(Lead.campaign).compile()",
+        "import agency_models.db",
+    ],
+)
+def test_one_table_loads_its_module_alone_and_first_use_loads_every_table(first_use):
+    """``from agency_models import Lead`` imports ``lead`` only; whatever makes SQLAlchemy
+    configure the mappers (or the runtime layer, whose tenant guard lists every table) loads
+    the rest first, so relationships to tables not imported yet resolve."""
+    probe = (
+        "import sys, uuid, sqlalchemy, sqlmodel\n"
+        "from agency_models import Lead\n"
+        "ids = [uuid.uuid4(), uuid.uuid4()]\n"
+        "loaded = lambda: {m for m in sys.modules if m.startswith('agency_models.models.')}\n"
+        "assert loaded() == {'agency_models.models.lead'}, loaded()\n"
+        f"{first_use}\n"
+        "print(len(loaded()))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], check=True, capture_output=True, text=True
+    ).stdout
+    modules = {module for module in sys.modules if module.startswith("agency_models.models.")}
+    assert int(loaded) == len(modules)
 
 
 def test_the_package_ships_type_information():

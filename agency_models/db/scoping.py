@@ -28,7 +28,7 @@ from sqlmodel import col
 
 from agency_models.base import SoftDeleteMixin, TenantMixin, mapper_registry
 from agency_models.exceptions import HardDeleteError, TenantIsolationError
-from agency_models.models import Client
+from agency_models.models import Client, load_every_table
 
 INCLUDE_DELETED = "include_deleted"
 """Execution option: ``select(Lead).execution_options(include_deleted=True)`` also returns
@@ -83,6 +83,7 @@ def _require_statement_internals() -> None:
 
 
 _require_statement_internals()
+load_every_table()  # the guard's lists of tables are read from the registry: all of them
 
 
 def scope_statement(state: ORMExecuteState) -> None:

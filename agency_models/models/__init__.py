@@ -1,313 +1,56 @@
-"""The tables of agency-models, one module per aggregate, and the Pydantic-only models."""
+"""The tables of agency-models, one module per aggregate, and the Pydantic-only models.
 
-from agency_models.models.activity import (
-    Activity,
-    ActivityBase,
-    ActivityCreate,
-    ActivityRead,
-    ActivityStats,
-    ActivityStatsBase,
-    ActivityStatsCreate,
-    ActivityStatsRead,
-    ActivityStatsUpdate,
-    ActivityUpdate,
-)
-from agency_models.models.campaign import (
-    Campaign,
-    CampaignBase,
-    CampaignCreate,
-    CampaignRead,
-    CampaignResource,
-    CampaignResourceBase,
-    CampaignResourceCreate,
-    CampaignResourceRead,
-    CampaignResourceUpdate,
-    CampaignSequence,
-    CampaignSequenceBase,
-    CampaignSequenceCreate,
-    CampaignSequenceRead,
-    CampaignSequenceUpdate,
-    CampaignUpdate,
-)
-from agency_models.models.client import (
-    Client,
-    ClientBase,
-    ClientBilling,
-    ClientCreate,
-    ClientRead,
-    ClientUpdate,
-)
-from agency_models.models.client_intelligence import (
-    ClientIntelligence,
-    ClientIntelligenceBase,
-    ClientIntelligenceCreate,
-    ClientIntelligenceRead,
-    ClientIntelligenceUpdate,
-)
-from agency_models.models.client_persona import (
-    ClientPersona,
-    ClientPersonaBase,
-    ClientPersonaCreate,
-    ClientPersonaRead,
-    ClientPersonaUpdate,
-)
-from agency_models.models.conversion_pattern import (
-    ConversionPattern,
-    ConversionPatternBase,
-    ConversionPatternCreate,
-    ConversionPatternHistory,
-    ConversionPatternHistoryBase,
-    ConversionPatternHistoryCreate,
-    ConversionPatternHistoryRead,
-    ConversionPatternHistoryUpdate,
-    ConversionPatternRead,
-    ConversionPatternUpdate,
-)
-from agency_models.models.lead import (
-    ClientSuppression,
-    ClientSuppressionBase,
-    ClientSuppressionCreate,
-    ClientSuppressionRead,
-    ClientSuppressionUpdate,
-    DomainSuppression,
-    DomainSuppressionBase,
-    DomainSuppressionCreate,
-    DomainSuppressionRead,
-    DomainSuppressionUpdate,
-    GlobalSuppression,
-    GlobalSuppressionBase,
-    GlobalSuppressionCreate,
-    GlobalSuppressionRead,
-    GlobalSuppressionUpdate,
-    Lead,
-    LeadBase,
-    LeadCreate,
-    LeadRead,
-    LeadUpdate,
-)
-from agency_models.models.lead_pool import (
-    LeadPool,
-    LeadPoolBase,
-    LeadPoolCreate,
-    LeadPoolRead,
-    LeadPoolUpdate,
-)
-from agency_models.models.lead_social_post import (
-    LeadSocialPost,
-    LeadSocialPostBase,
-    LeadSocialPostCreate,
-    LeadSocialPostRead,
-    LeadSocialPostUpdate,
-)
-from agency_models.models.linkedin import (
-    Encrypt,
-    LinkedInConnection,
-    LinkedInConnectionBase,
-    LinkedInConnectionCreate,
-    LinkedInConnectionRead,
-    LinkedInConnectionUpdate,
-    LinkedInCredential,
-    LinkedInCredentialBase,
-    LinkedInCredentialCreate,
-    LinkedInCredentialRead,
-    LinkedInCredentialUpdate,
-    LinkedInSeat,
-    LinkedInSeatBase,
-    LinkedInSeatCreate,
-    LinkedInSeatRead,
-    LinkedInSeatUpdate,
-)
-from agency_models.models.membership import (
-    Membership,
-    MembershipBase,
-    MembershipCreate,
-    MembershipRead,
-    MembershipUpdate,
-)
-from agency_models.models.resource_pool import (
-    BOUNCE_THRESHOLDS,
-    COMPLAINT_THRESHOLDS,
-    HEALTH_DAILY_LIMITS,
-    LINKEDIN_WARMUP_SCHEDULE,
-    MAILBOXES_PER_DOMAIN,
-    PERSONA_ALLOCATIONS,
-    TIER_ALLOCATIONS,
-    ClientResource,
-    ClientResourceBase,
-    ClientResourceCreate,
-    ClientResourceRead,
-    ClientResourceUpdate,
-    HealthThresholds,
-    ResourcePool,
-    ResourcePoolBase,
-    ResourcePoolCreate,
-    ResourcePoolRead,
-    ResourcePoolUpdate,
-    health_status,
-    linkedin_warmup_limit,
-)
-from agency_models.models.sdk_usage_log import (
-    SDKUsageLog,
-    SDKUsageLogBase,
-    SDKUsageLogCreate,
-    SDKUsageLogRead,
-    SDKUsageLogUpdate,
-)
-from agency_models.models.social_profile import (
-    FacebookPageProfile,
-    GoogleBusinessProfile,
-    InstagramProfile,
-    LinkedInCompanyProfile,
-    SocialProfiles,
-)
-from agency_models.models.url_validation import (
-    URLValidationResult,
-)
-from agency_models.models.user import (
-    User,
-    UserBase,
-    UserCreate,
-    UserRead,
-    UserUpdate,
-)
+Each module loads on first use of one of its names (``from agency_models import Lead`` loads
+``lead`` alone, a tenth of the tables' import time), and all of them load before SQLAlchemy
+first configures the mappers, which needs every table: building, querying or inspecting a row
+loads the rest. The names and their modules are listed once, in :mod:`.catalog`.
+"""
 
-__all__ = [
-    "BOUNCE_THRESHOLDS",
-    "COMPLAINT_THRESHOLDS",
-    "HEALTH_DAILY_LIMITS",
-    "LINKEDIN_WARMUP_SCHEDULE",
-    "MAILBOXES_PER_DOMAIN",
-    "PERSONA_ALLOCATIONS",
-    "TIER_ALLOCATIONS",
-    "Activity",
-    "ActivityBase",
-    "ActivityCreate",
-    "ActivityRead",
-    "ActivityStats",
-    "ActivityStatsBase",
-    "ActivityStatsCreate",
-    "ActivityStatsRead",
-    "ActivityStatsUpdate",
-    "ActivityUpdate",
-    "Campaign",
-    "CampaignBase",
-    "CampaignCreate",
-    "CampaignRead",
-    "CampaignResource",
-    "CampaignResourceBase",
-    "CampaignResourceCreate",
-    "CampaignResourceRead",
-    "CampaignResourceUpdate",
-    "CampaignSequence",
-    "CampaignSequenceBase",
-    "CampaignSequenceCreate",
-    "CampaignSequenceRead",
-    "CampaignSequenceUpdate",
-    "CampaignUpdate",
-    "Client",
-    "ClientBase",
-    "ClientBilling",
-    "ClientCreate",
-    "ClientIntelligence",
-    "ClientIntelligenceBase",
-    "ClientIntelligenceCreate",
-    "ClientIntelligenceRead",
-    "ClientIntelligenceUpdate",
-    "ClientPersona",
-    "ClientPersonaBase",
-    "ClientPersonaCreate",
-    "ClientPersonaRead",
-    "ClientPersonaUpdate",
-    "ClientRead",
-    "ClientResource",
-    "ClientResourceBase",
-    "ClientResourceCreate",
-    "ClientResourceRead",
-    "ClientResourceUpdate",
-    "ClientSuppression",
-    "ClientSuppressionBase",
-    "ClientSuppressionCreate",
-    "ClientSuppressionRead",
-    "ClientSuppressionUpdate",
-    "ClientUpdate",
-    "ConversionPattern",
-    "ConversionPatternBase",
-    "ConversionPatternCreate",
-    "ConversionPatternHistory",
-    "ConversionPatternHistoryBase",
-    "ConversionPatternHistoryCreate",
-    "ConversionPatternHistoryRead",
-    "ConversionPatternHistoryUpdate",
-    "ConversionPatternRead",
-    "ConversionPatternUpdate",
-    "DomainSuppression",
-    "DomainSuppressionBase",
-    "DomainSuppressionCreate",
-    "DomainSuppressionRead",
-    "DomainSuppressionUpdate",
-    "Encrypt",
-    "FacebookPageProfile",
-    "GlobalSuppression",
-    "GlobalSuppressionBase",
-    "GlobalSuppressionCreate",
-    "GlobalSuppressionRead",
-    "GlobalSuppressionUpdate",
-    "GoogleBusinessProfile",
-    "HealthThresholds",
-    "InstagramProfile",
-    "Lead",
-    "LeadBase",
-    "LeadCreate",
-    "LeadPool",
-    "LeadPoolBase",
-    "LeadPoolCreate",
-    "LeadPoolRead",
-    "LeadPoolUpdate",
-    "LeadRead",
-    "LeadSocialPost",
-    "LeadSocialPostBase",
-    "LeadSocialPostCreate",
-    "LeadSocialPostRead",
-    "LeadSocialPostUpdate",
-    "LeadUpdate",
-    "LinkedInCompanyProfile",
-    "LinkedInConnection",
-    "LinkedInConnectionBase",
-    "LinkedInConnectionCreate",
-    "LinkedInConnectionRead",
-    "LinkedInConnectionUpdate",
-    "LinkedInCredential",
-    "LinkedInCredentialBase",
-    "LinkedInCredentialCreate",
-    "LinkedInCredentialRead",
-    "LinkedInCredentialUpdate",
-    "LinkedInSeat",
-    "LinkedInSeatBase",
-    "LinkedInSeatCreate",
-    "LinkedInSeatRead",
-    "LinkedInSeatUpdate",
-    "Membership",
-    "MembershipBase",
-    "MembershipCreate",
-    "MembershipRead",
-    "MembershipUpdate",
-    "ResourcePool",
-    "ResourcePoolBase",
-    "ResourcePoolCreate",
-    "ResourcePoolRead",
-    "ResourcePoolUpdate",
-    "SDKUsageLog",
-    "SDKUsageLogBase",
-    "SDKUsageLogCreate",
-    "SDKUsageLogRead",
-    "SDKUsageLogUpdate",
-    "SocialProfiles",
-    "URLValidationResult",
-    "User",
-    "UserBase",
-    "UserCreate",
-    "UserRead",
-    "UserUpdate",
-    "health_status",
-    "linkedin_warmup_limit",
-]
+import ast
+import importlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Mapper
+
+if TYPE_CHECKING:
+    from agency_models.models.catalog import *  # noqa: F403
+
+
+def _catalog() -> tuple[dict[str, str], list[str]]:
+    """Name -> module, and ``__all__``, read from the catalog's source."""
+    tree = ast.parse(Path(__file__).with_name("catalog.py").read_text(encoding="utf-8"))
+    modules: dict[str, str] = {}
+    exported: list[str] = []
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module:
+            modules.update((alias.asname or alias.name, node.module) for alias in node.names)
+        elif isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "__all__" for target in node.targets
+        ):
+            exported = list(ast.literal_eval(node.value))
+    return modules, exported
+
+
+_MODULES, __all__ = _catalog()
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'agency_models.models' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def load_every_table() -> None:
+    """Import every module of the layer (their tables register with the package's
+    ``MetaData``)."""
+    importlib.import_module("agency_models.models.catalog")
+
+
+@event.listens_for(Mapper, "before_configured")
+def _load_before_configuring() -> None:
+    load_every_table()
