@@ -152,6 +152,34 @@ async def test_upsert_on_the_partial_unique_index_updates_live_leads_and_inserts
     assert {row["email"] for row in fresh} <= set(rows)
 
 
+async def test_an_upsert_reports_bad_rows_and_merges_the_rest_or_with_reject_batch_nothing(
+    agency_session, tenants: Tenants
+):
+    existing = payloads(tenants.mine, 2)
+    await bulk_insert(agency_session, Lead, existing)
+    rows = [{**row, "first_name": "Merged"} for row in existing] + payloads(tenants.mine, 2)
+    rows[3]["email"] = "broken@"
+    before = await stored(agency_session, tenants.mine.client_id)
+    with pytest.raises(InvalidBatchError):
+        await bulk_upsert(
+            agency_session,
+            Lead,
+            rows,
+            conflict="unique_lead_per_client",
+            update=["first_name"],
+            reject="batch",
+        )
+    assert await stored(agency_session, tenants.mine.client_id) == before
+    result = await bulk_upsert(
+        agency_session, Lead, rows, conflict="unique_lead_per_client", update=["first_name"]
+    )
+    assert (result.inserted, result.updated) == (1, 2)
+    assert [rejected.index for rejected in result.rejected] == [3]
+    after = await stored(agency_session, tenants.mine.client_id)
+    assert {after[row["email"]]["first_name"] for row in existing} == {"Merged"}
+    assert set(after) - set(before) == {rows[2]["email"]}
+
+
 async def test_a_database_refusal_is_typed_and_undoes_the_whole_batch(
     agency_session, tenants: Tenants
 ):

@@ -43,6 +43,8 @@ class BulkResult:
     inserted: int = 0
     updated: int = 0
     rejected: list[RejectedRow] = field(default_factory=list)
+    accepted: int = field(default=0, repr=False, compare=False)
+    """Rows that passed validation (counted while they are streamed)."""
 
 
 async def bulk_insert(
@@ -62,26 +64,9 @@ async def bulk_insert(
     whole batch is undone.
     """
     plan = _Plan.of(model)
-    if reject == "batch":
-        records, result = plan.validated(rows, session.tenant_id, reject)
-        if records:
-            await _copy(session, plan.table.name, plan.columns, records)
-        result.inserted = len(records)
-        return result
-    result = BulkResult()
-
-    async def streamed() -> AsyncIterator[tuple[Any, ...]]:
-        """Rows validated while COPY streams the ones before them to the server."""
-        for number, checked in enumerate(plan.checked(rows, session.tenant_id)):
-            if isinstance(checked, RejectedRow):
-                result.rejected.append(checked)
-                continue
-            result.inserted += 1
-            yield checked
-            if number % _YIELD_EVERY == 0:
-                await asyncio.sleep(0)
-
-    await _copy(session, plan.table.name, plan.columns, streamed())
+    records, result = _records(plan, rows, session.tenant_id, reject)
+    await _copy(session, plan.table.name, plan.columns, records)
+    result.inserted = result.accepted
     return result
 
 
@@ -112,9 +97,7 @@ async def bulk_upsert(
     updated = [plan.column_name(name) for name in update]
     if "client_id" in updated:
         raise TenantIsolationError(f"an upsert of {plan.table.name} cannot change client_id")
-    records, result = plan.validated(rows, session.tenant_id, reject)
-    if not records:
-        return result
+    records, result = _records(plan, rows, session.tenant_id, reject)
     staging = f"_bulk_{plan.table.name}_{uuid.uuid4().hex[:8]}"
     listed = ", ".join(plan.columns)
     assignments = ", ".join(f"{name} = excluded.{name}" for name in updated)
@@ -140,6 +123,33 @@ async def bulk_upsert(
     result.inserted = counts[0]
     result.updated = counts[1] - counts[0]
     return result
+
+
+def _records(
+    plan: _Plan,
+    rows: Iterable[Mapping[str, Any] | BaseModel],
+    tenant: uuid.UUID | None,
+    reject: str,
+) -> tuple[list[tuple[Any, ...]] | AsyncIterator[tuple[Any, ...]], BulkResult]:
+    """The ``COPY`` records of ``rows``: all validated first (``reject="batch"``), or validated
+    while ``COPY`` streams the ones before them to the server."""
+    if reject == "batch":
+        records, result = plan.validated(rows, tenant, reject)
+        result.accepted = len(records)
+        return records, result
+    result = BulkResult()
+
+    async def streamed() -> AsyncIterator[tuple[Any, ...]]:
+        for number, checked in enumerate(plan.checked(rows, tenant)):
+            if isinstance(checked, RejectedRow):
+                result.rejected.append(checked)
+                continue
+            result.accepted += 1
+            yield checked
+            if number % _YIELD_EVERY == 0:
+                await asyncio.sleep(0)
+
+    return streamed(), result
 
 
 @dataclass(frozen=True)
