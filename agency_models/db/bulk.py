@@ -106,8 +106,8 @@ async def bulk_upsert(
         connection = await _driver_connection(session)
         try:
             await connection.execute(
-                f"CREATE TEMP TABLE {staging} (LIKE {plan.table.name} INCLUDING DEFAULTS)"
-                " ON COMMIT DROP"
+                f"CREATE TEMP TABLE {staging} ON COMMIT DROP"
+                f" AS SELECT {listed} FROM {plan.table.name} WITH NO DATA"
             )
             await connection.copy_records_to_table(staging, records=records, columns=plan.columns)
             counts = await connection.fetchrow(
