@@ -156,6 +156,7 @@ class _Reader:
     names: tuple[str, ...]
     converters: tuple[tuple[str, Callable[[Any], Any]], ...]
     trusted: bool
+    fields_set: set[str]
 
     def build(self, row: Sequence[Any]) -> Any:
         data = dict(zip(self.names, row, strict=True))
@@ -166,7 +167,7 @@ class _Reader:
             return self.schema.model_validate(data)
         built = object.__new__(self.schema)
         object.__setattr__(built, "__dict__", data)
-        object.__setattr__(built, "__pydantic_fields_set__", set(self.names))
+        object.__setattr__(built, "__pydantic_fields_set__", self.fields_set.copy())
         object.__setattr__(built, "__pydantic_extra__", None)
         object.__setattr__(built, "__pydantic_private__", None)
         return built
@@ -195,6 +196,7 @@ def _reader(schema: type[BaseModel], entity: type) -> _Reader:
         names=names,
         converters=tuple(converters),
         trusted=trusted and not schema.__pydantic_decorators__.model_validators,
+        fields_set=set(names),
     )
 
 
