@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from agency_models.base import metadata as metadata
     from agency_models.models import *  # noqa: F403
 
-__version__ = "1.0.0"
+__version__ = "1.1.0.dev0"
 
 
 _EAGER = ["__version__", *base.__all__, *exceptions.__all__]
