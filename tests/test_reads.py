@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import col, select
 
 import agency_models
@@ -14,6 +15,7 @@ from agency_models import Campaign, Lead, LeadRead
 from agency_models.base import mapper_registry
 from agency_models.db import AgencySession, read_all
 from agency_models.db import reads as lean_reads
+from agency_models.exceptions import TenantIsolationError
 from factories import LeadFactory, create_row_per_table
 from tests.helpers import Tenants
 
@@ -101,3 +103,23 @@ async def test_a_statement_with_an_in_list_is_read_the_usual_way(agency_session)
 async def test_read_all_takes_a_select_of_one_table(agency_session):
     with pytest.raises(TypeError, match="one table"):
         await read_all(agency_session, LeadRead, select(Lead, Campaign).join(Lead.campaign))
+
+
+async def test_read_all_flushes_pending_changes_first(agency_session, tenants: Tenants):
+    added = Lead.model_validate(
+        {
+            "client_id": tenants.mine.client_id,
+            "campaign_id": tenants.mine.campaign_id,
+            "email": "pending@example.com",
+        }
+    )
+    agency_session.add(added)
+    statement = select(Lead).where(col(Lead.email) == "pending@example.com")
+    assert [lead.id for lead in await read_all(agency_session, LeadRead, statement)] == [added.id]
+
+
+async def test_read_all_refuses_what_the_tenant_guard_cannot_scope(scoped: AgencySession):
+    core_leads = sa.table("leads", sa.column("id"))
+    statement = select(Lead).where(col(Lead.id).in_(sa.select(core_leads.c.id).scalar_subquery()))
+    with pytest.raises(TenantIsolationError, match="Core reference"):
+        await read_all(scoped, LeadRead, statement)

@@ -1,12 +1,14 @@
-"""Lean reads: pages of ``XRead`` objects straight from the driver's rows.
+"""Lean reads: pages of ``XRead`` objects straight from asyncpg's rows.
 
-``read_all(session, LeadRead, select(Lead).where(…).order_by(…).limit(50))`` runs the select
-through the session, so it gets the same tenant and live-row criteria and refusals as any
-other, but selects only the schema's columns, skips SQLAlchemy's ORM and result machinery and
-builds the schema objects without validating them again: every rule of an ``XRead`` is also
-a constraint of its table (the schema contract), so a stored row is already valid. The SQL of
-each statement shape is compiled once and kept, like SQLAlchemy's own compiled cache, keyed by
-its cache key; the tenant's id and the statement's values are bound parameters.
+``read_all(session, LeadRead, select(Lead).where(…).order_by(…).limit(50))`` gives the select
+the session's tenant and live-row criteria (and refusals) through the same scoping hook every
+select gets, selects only the schema's columns, and runs the SQL on asyncpg inside the
+session's transaction, without SQLAlchemy's ORM execute and result machinery; the schema
+objects are built without validating them again: every rule of an ``XRead`` is also a
+constraint of its table (the schema contract), so a stored row is already valid. The SQL of
+each statement shape is compiled once (keyed by SQLAlchemy's cache key; the tenant's id and
+the statement's values are bound parameters), and a statement given again (a module-level
+query) with the same scoping reuses its parameters too.
 """
 
 from __future__ import annotations
@@ -14,30 +16,28 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 from functools import cache
-from typing import Any, TypeVar, get_args, get_origin
+from typing import Any, TypeVar, cast, get_args, get_origin
 
 import asyncpg
 import sqlalchemy as sa
 from pydantic import BaseModel
+from pydantic_core import from_json
 from sqlalchemy.engine import Dialect
-from sqlalchemy.engine.result import IteratorResult, SimpleResultMetaData
 from sqlalchemy.ext.asyncio import AsyncSession as SQLAlchemyAsyncSession
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from agency_models.base.types import unwrap, validated_type
-from agency_models.db.driver import is_asyncpg_adapter, run_on_driver
+from agency_models.db.driver import is_asyncpg_adapter
 from agency_models.db.errors import database_error
+from agency_models.db.scoping import scope_statement
 
 S = TypeVar("S", bound=BaseModel)
-
-LEAN_ROWS = "agency_models.lean_rows"
-"""Execution option set by :func:`read_all`: the statement's rows come from the driver as is."""
 
 _LEAN_STATEMENTS: weakref.WeakKeyDictionary[Any, dict[type, Any]] = weakref.WeakKeyDictionary()
 """A statement given to :func:`read_all` (kept while the caller keeps it: a module-level
@@ -48,58 +48,104 @@ _COMPILED_LIMIT = 1024
 
 async def read_all(session: Any, schema: type[S], statement: sa.Select[Any]) -> list[S]:
     """The rows ``statement`` (a select of one table, ``select(Lead)…``) returns, as ``schema``
-    objects (``LeadRead``), through ``session`` (an :class:`AgencySession`)."""
+    objects (``LeadRead``), through ``session`` (an :class:`AgencySession`).
+
+    The session's scoping hook runs on the statement as on any select; the SQL then runs on
+    asyncpg without SQLAlchemy's ORM execute (its other ``do_orm_execute`` hooks included).
+    A statement with an expanding ``IN`` list, or on another driver, takes the ORM path.
+    """
     reader = _reader(schema, _entity(statement))
     by_schema = _LEAN_STATEMENTS.setdefault(statement, {})
     lean = by_schema.get(schema)
     if lean is None:
         lean = statement.with_only_columns(*reader.columns, maintain_column_froms=True)
         by_schema[schema] = lean
-    result = await SQLAlchemyAsyncSession.execute(
-        session, lean, execution_options={LEAN_ROWS: True}
-    )  # SQLAlchemy's execute: rows, where SQLModel's would take the first column of each
-    return [reader.build(row) for row in result.all()]
+    sync_session = session.sync_session
+    if sync_session.autoflush and (sync_session.new or sync_session.dirty or sync_session.deleted):
+        await session.flush()
+    connection = await session.connection()
+    scoped = _LeanSelect(sync_session, lean, lean.get_execution_options())
+    scope_statement(cast(ORMExecuteState, scoped))
+    bound = _bound(connection.dialect, lean, scoped.statement)
+    adapter = (await connection.get_raw_connection()).dbapi_connection
+    if bound.prepared is None or not is_asyncpg_adapter(adapter):
+        rows: Any = (await SQLAlchemyAsyncSession.execute(session, lean)).all()
+    else:
+        rows = await _fetch(adapter, bound.prepared.sql, bound.parameters)
+    return [reader.build(row) for row in rows]
 
 
-def execute_lean_rows(state: ORMExecuteState) -> sa.Result[Any] | None:
-    """``do_orm_execute`` hook, after the scoping one: a :func:`read_all` select runs as its
-    cached SQL on the session's connection (a statement with expanding ``IN`` parameters goes
-    the usual way)."""
-    if not state.execution_options.get(LEAN_ROWS) or not state.is_select:
-        return None
-    connection = state.session.connection()
-    statement: Any = state.statement
-    cache_key = statement._generate_cache_key()
-    if cache_key is None:
-        return None
-    prepared = _prepared(connection.dialect, statement, cache_key)
-    if prepared is None:
-        return None
-    values = prepared.compiled.construct_params(
-        extracted_parameters=cache_key.bindparams, escape_names=False
-    )
-    parameters = tuple(
-        value if process is None else process(value)
-        for value, process in zip(
-            (values[name] for name in prepared.names), prepared.processors, strict=True
-        )
-    )
-    rows = _driver_rows(connection, prepared.sql, parameters)
-    if rows is None:
-        return connection.exec_driver_sql(prepared.sql, parameters)
-    return IteratorResult(SimpleResultMetaData(prepared.columns), iter(rows))
+@dataclass
+class _LeanSelect:
+    """What :func:`scope_statement` reads of an ``ORMExecuteState``, for a select that
+    :func:`read_all` runs itself."""
+
+    session: Any
+    statement: Any
+    execution_options: Mapping[str, Any]
+    is_select: bool = True
+    is_insert: bool = False
+    is_update: bool = False
+    is_delete: bool = False
+    is_column_load: bool = False
+    is_relationship_load: bool = False
 
 
-def _driver_rows(connection: sa.Connection, sql: str, parameters: tuple[Any, ...]) -> Any:
-    """The rows of ``sql`` fetched by asyncpg itself inside the connection's transaction, or
-    None when the connection is not asyncpg's."""
-    adapter: Any = connection.connection.dbapi_connection
-    if not is_asyncpg_adapter(adapter):
-        return None
+async def _fetch(adapter: Any, sql: str, parameters: tuple[Any, ...]) -> Any:
+    """``sql``'s rows, fetched by asyncpg inside the transaction SQLAlchemy's adapter begins as
+    its cursor would."""
     try:
-        return run_on_driver(adapter, lambda driver: driver.fetch(sql, *parameters))
+        async with adapter._execute_mutex:
+            if adapter._transaction is None:
+                await adapter._start_transaction()
+            return await adapter._connection.fetch(sql, *parameters)
     except asyncpg.PostgresError as error:
         raise database_error(error, error.sqlstate) from error
+
+
+@dataclass(frozen=True)
+class _Bound:
+    """A scoped statement's SQL and parameter values, kept with the objects it was built from
+    (a read_all statement and the scoping options: the same objects give the same values)."""
+
+    lean: Any
+    options: tuple[Any, ...]
+    prepared: _Prepared | None
+    parameters: tuple[Any, ...]
+
+
+_BOUND: dict[tuple[int, ...], _Bound] = {}
+
+
+def _bound(dialect: Dialect, lean: Any, scoped: Any) -> _Bound:
+    options = tuple(scoped._with_options)
+    key = (id(lean), *map(id, options))
+    found = _BOUND.get(key)
+    if (
+        found is not None
+        and found.lean is lean
+        and len(found.options) == len(options)
+        and all(kept is given for kept, given in zip(found.options, options, strict=True))
+    ):
+        return found
+    cache_key = scoped._generate_cache_key()
+    prepared = None if cache_key is None else _prepared(dialect, scoped, cache_key)
+    parameters: tuple[Any, ...] = ()
+    if prepared is not None:
+        values = prepared.compiled.construct_params(
+            extracted_parameters=cache_key.bindparams, escape_names=False
+        )
+        parameters = tuple(
+            value if process is None else process(value)
+            for value, process in zip(
+                (values[name] for name in prepared.names), prepared.processors, strict=True
+            )
+        )
+    bound = _Bound(lean, options, prepared, parameters)
+    if len(_BOUND) >= _COMPILED_LIMIT:
+        _BOUND.clear()
+    _BOUND[key] = bound
+    return bound
 
 
 @dataclass(frozen=True)
@@ -184,20 +230,35 @@ def _reader(schema: type[BaseModel], entity: type) -> _Reader:
     if missing:
         raise TypeError(f"{schema.__name__} reads {', '.join(missing)}, not columns of {entity}")
     converters: list[tuple[str, Callable[[Any], Any]]] = []
+    columns = []
     trusted = schema.model_config.get("extra") != "allow" and not schema.__pydantic_post_init__
     for name, field in schema.model_fields.items():
+        attribute = mapper.column_attrs[name]
         convert, plain = _converter(field.annotation)
         trusted = trusted and plain and not field.validate_default
+        if isinstance(attribute.columns[0].type, sa.JSON):
+            columns.append(sa.cast(attribute.class_attribute, sa.Text))
+            convert = _from_json_then(convert)
+        else:
+            columns.append(attribute.class_attribute)
         if convert is not None:
             converters.append((name, convert))
     return _Reader(
         schema=schema,
-        columns=tuple(mapper.column_attrs[name].class_attribute for name in names),
+        columns=tuple(columns),
         names=names,
         converters=tuple(converters),
         trusted=trusted and not schema.__pydantic_decorators__.model_validators,
         fields_set=set(names),
     )
+
+
+def _from_json_then(convert: Callable[[Any], Any] | None) -> Callable[[Any], Any]:
+    """``jsonb`` read as text and parsed by pydantic-core: several times cheaper than the
+    driver's per-value Python codec."""
+    if convert is None:
+        return from_json
+    return lambda text: convert(from_json(text))
 
 
 def _converter(annotation: Any) -> tuple[Callable[[Any], Any] | None, bool]:
@@ -222,4 +283,4 @@ def _converter(annotation: Any) -> tuple[Callable[[Any], Any] | None, bool]:
     return None, plain and not issubclass(value_type, BaseModel)
 
 
-__all__ = ["LEAN_ROWS", "execute_lean_rows", "read_all"]
+__all__ = ["read_all"]

@@ -19,7 +19,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.orm.session import Session
 
 from agency_models.db.engine import get_engine
-from agency_models.db.reads import execute_lean_rows
 from agency_models.db.scoping import (
     ALLOW_HARD_DELETE,
     TENANT,
@@ -94,7 +93,6 @@ class AgencySession(AsyncSession):
 
 
 event.listen(AgencySyncSession, "do_orm_execute", scope_statement)
-event.listen(AgencySyncSession, "do_orm_execute", execute_lean_rows)
 event.listen(AgencySyncSession, "loaded_as_persistent", remember_loaded)
 event.listen(AgencySyncSession, "pending_to_persistent", remember_loaded)
 
