@@ -5,12 +5,14 @@ transaction, so a batch lands whole or not at all."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
+import operator
 import uuid
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Literal
+from typing import Any, Literal, get_origin
 
 import asyncpg
 import sqlalchemy as sa
@@ -19,7 +21,7 @@ from pydantic_core import ErrorDetails
 
 import agency_models
 from agency_models.base import AgencyModel, TenantMixin
-from agency_models.base.types import is_secret
+from agency_models.base.types import is_secret, unwrap
 from agency_models.db.errors import database_error
 from agency_models.db.session import AgencySession
 from agency_models.exceptions import InvalidBatchError, TenantIsolationError
@@ -161,7 +163,9 @@ class _Plan:
     table: sa.Table
     fields: tuple[str, ...]
     columns: list[str]
-    json_fields: frozenset[str]
+    encoders: tuple[tuple[int, Callable[[Any], Any]], ...]
+    """Position -> what turns a validated value into what asyncpg writes, for the fields whose
+    values are not written as they are (enums, lists, models, ``jsonb``)."""
 
     @classmethod
     def of(cls, model: type[AgencyModel]) -> _Plan:
@@ -180,10 +184,10 @@ class _Plan:
             table=model.__table__,  # type: ignore[attr-defined]
             fields=fields,
             columns=[column.name for column in columns],
-            json_fields=frozenset(
-                name
-                for name, column in zip(fields, columns, strict=True)
-                if isinstance(column.type, sa.JSON)
+            encoders=tuple(
+                (position, encode)
+                for position, (name, column) in enumerate(zip(fields, columns, strict=True))
+                if (encode := _encoder(create.model_fields[name].annotation, column)) is not None
             ),
         )
 
@@ -256,15 +260,38 @@ class _Plan:
         return self.create.model_validate(payload)
 
     def _record(self, create: Any) -> tuple[Any, ...]:
-        values = []
-        for name in self.fields:
-            value = getattr(create, name)
-            if name in self.json_fields and value is not None:
-                value = json.dumps(_plain(value), ensure_ascii=False, allow_nan=False)
-            else:
-                value = _plain(value)
-            values.append(value)
-        return tuple(values)
+        values: tuple[Any, ...] = self.values_of(create.__dict__)
+        if not any(values[position] is not None for position, _ in self.encoders):
+            return values
+        record = list(values)
+        for position, encode in self.encoders:
+            if record[position] is not None:
+                record[position] = encode(record[position])
+        return tuple(record)
+
+    @functools.cached_property
+    def values_of(self) -> Callable[[Mapping[str, Any]], tuple[Any, ...]]:
+        getter = operator.itemgetter(*self.fields)
+        if len(self.fields) == 1:
+            return lambda values: (getter(values),)
+        return getter
+
+
+def _encoder(annotation: Any, column: sa.Column[Any]) -> Callable[[Any], Any] | None:
+    """What a field's validated values need before asyncpg writes them, or None (written as
+    they are: text, numbers, uuids, dates and times)."""
+    if isinstance(column.type, sa.JSON):
+        return _json_text
+    value_type = unwrap(annotation)
+    if isinstance(value_type, type) and issubclass(value_type, (Enum, BaseModel)):
+        return _plain
+    if get_origin(value_type) is list:
+        return _plain
+    return None
+
+
+def _json_text(value: Any) -> str:
+    return json.dumps(_plain(value), ensure_ascii=False, allow_nan=False)
 
 
 def _plain(value: Any) -> Any:
