@@ -21,14 +21,17 @@ def is_asyncpg_adapter(dbapi_connection: Any) -> bool:
     return all(hasattr(dbapi_connection, name) for name in ADAPTER_INTERNALS)
 
 
+async def in_transaction(
+    dbapi_connection: Any, work: Callable[[asyncpg.Connection], Awaitable[T]]
+) -> T:
+    """``work(asyncpg_connection)``, after the adapter has begun its transaction as its cursor
+    would; asyncpg's errors propagate as they are."""
+    async with dbapi_connection._execute_mutex:
+        if dbapi_connection._transaction is None:
+            await dbapi_connection._start_transaction()
+        return await work(dbapi_connection._connection)
+
+
 def run_on_driver(dbapi_connection: Any, work: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
-    """``work(asyncpg_connection)`` awaited from SQLAlchemy's sync side (inside its greenlet),
-    after the adapter has begun its transaction; asyncpg's errors propagate as they are."""
-
-    async def run() -> T:
-        async with dbapi_connection._execute_mutex:
-            if dbapi_connection._transaction is None:
-                await dbapi_connection._start_transaction()
-            return await work(dbapi_connection._connection)
-
-    return await_(run())
+    """:func:`in_transaction`, awaited from SQLAlchemy's sync side (inside its greenlet)."""
+    return await_(in_transaction(dbapi_connection, work))

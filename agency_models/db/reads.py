@@ -33,7 +33,7 @@ from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from agency_models.base.types import unwrap, validated_type
-from agency_models.db.driver import is_asyncpg_adapter
+from agency_models.db.driver import in_transaction, is_asyncpg_adapter
 from agency_models.db.errors import database_error
 from agency_models.db.scoping import scope_statement
 
@@ -92,13 +92,9 @@ class _LeanSelect:
 
 
 async def _fetch(adapter: Any, sql: str, parameters: tuple[Any, ...]) -> Any:
-    """``sql``'s rows, fetched by asyncpg inside the transaction SQLAlchemy's adapter begins as
-    its cursor would."""
+    """``sql``'s rows, fetched by asyncpg inside the session's transaction."""
     try:
-        async with adapter._execute_mutex:
-            if adapter._transaction is None:
-                await adapter._start_transaction()
-            return await adapter._connection.fetch(sql, *parameters)
+        return await in_transaction(adapter, lambda driver: driver.fetch(sql, *parameters))
     except asyncpg.PostgresError as error:
         raise database_error(error, error.sqlstate) from error
 
@@ -154,7 +150,6 @@ class _Prepared:
     sql: str
     names: tuple[str, ...]
     processors: tuple[Callable[[Any], Any] | None, ...]
-    columns: tuple[str, ...]
 
 
 _PREPARED: dict[Any, _Prepared | None] = {}
@@ -176,7 +171,6 @@ def _prepared(dialect: Dialect, statement: Any, cache_key: Any) -> _Prepared | N
                 compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
                 for name in names
             ),
-            columns=tuple(str(column[0]) for column in compiled._result_columns),
         )
     if len(_PREPARED) >= _COMPILED_LIMIT:
         _PREPARED.clear()

@@ -167,14 +167,6 @@ def hidden_as_deleted(obj: object, execution_options: Mapping[str, Any] | None) 
 
 
 @functools.cache
-def _mapped_subclasses(mixin: type) -> tuple[Any, ...]:
-    """The table classes of the package that use ``mixin`` (all are mapped at import)."""
-    return tuple(
-        mapper.class_ for mapper in mapper_registry.mappers if issubclass(mapper.class_, mixin)
-    )
-
-
-@functools.cache
 def _package_classes() -> frozenset[type]:
     return frozenset(_table_classes().values())
 
@@ -191,11 +183,6 @@ def _live_rows_only(entities: tuple[type, ...]) -> tuple[Any, ...]:
         with_loader_criteria(entity, col(entity.deleted_at).is_(None), include_aliases=True)  # type: ignore[attr-defined]
         for entity in entities
     )
-
-
-@functools.cache
-def _tenant_classes() -> tuple[type, ...]:
-    return (Client, *_mapped_subclasses(TenantMixin))
 
 
 @functools.lru_cache(maxsize=4096)
