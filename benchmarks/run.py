@@ -144,6 +144,11 @@ def validation(count: int) -> list[dict[str, Any]]:
 
 
 async def ingest(url: Any, engine: Any, count: int) -> None:
+    """Validated ``COPY`` of new leads, and an upsert changing every one of ``count`` existing
+    leads, against ``copy_records_to_table`` of pre-built tuples. Each upsert sample changes the
+    leads anew, and both sides start from a vacuumed table: without it each repeat would update
+    rows carrying the dead versions of the repeats before it, which autovacuum clears between
+    real batches."""
     raw = await asyncpg.connect(libpq_dsn(url), statement_cache_size=0)
     columns = ["client_id", "campaign_id", "email", "first_name", "company"]
 
@@ -193,9 +198,12 @@ async def ingest(url: Any, engine: Any, count: int) -> None:
     rows = rows_for(client, campaign)
     async with get_db_session(engine=engine) as session:
         await bulk_insert(session, Lead, rows)
-    changed = [{**row, "first_name": "Grace"} for row in rows]
+    repeats = iter(range(REPEATS))
 
     async def upsert() -> float:
+        name = f"Grace {next(repeats)}"
+        changed = [{**row, "first_name": name} for row in rows]
+
         async def work() -> None:
             async with get_db_session(engine=engine) as session:
                 await bulk_upsert(
@@ -206,9 +214,14 @@ async def ingest(url: Any, engine: Any, count: int) -> None:
                     update=["first_name"],
                 )
 
+        await raw.execute("VACUUM leads")
         return await timed_async(work)
 
-    ours, ceiling_time = await interleaved_async(upsert, ceiling)
+    async def vacuumed_ceiling() -> float:
+        await raw.execute("VACUUM leads")
+        return await ceiling()
+
+    ours, ceiling_time = await interleaved_async(upsert, vacuumed_ceiling)
     faster(f"upsert {count} existing leads, rows/s", count / ours, count / ceiling_time, 0.6)
     await raw.close()
 

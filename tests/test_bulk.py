@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from agency_models import (
+    ClientPersona,
     ConstraintViolationError,
     DuplicateRecordError,
     InvalidBatchError,
@@ -19,7 +20,7 @@ from agency_models import (
     TenantIsolationError,
 )
 from agency_models.db import AgencySession, bulk_insert, bulk_upsert
-from factories import CampaignFactory, LeadCreateFactory, LeadFactory
+from factories import CampaignFactory, ClientPersonaCreateFactory, LeadCreateFactory, LeadFactory
 from tests.helpers import Tenants
 
 SERVER_SET = {"id", "client_id", "campaign_id", "created_at", "updated_at"}
@@ -178,6 +179,76 @@ async def test_an_upsert_reports_bad_rows_and_merges_the_rest_or_with_reject_bat
     after = await stored(agency_session, tenants.mine.client_id)
     assert {after[row["email"]]["first_name"] for row in existing} == {"Merged"}
     assert set(after) - set(before) == {rows[2]["email"]}
+
+
+async def test_an_upsert_merges_chunk_by_chunk_with_the_counts_of_one_statement(
+    agency_session, tenants: Tenants, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr("agency_models.db.bulk._MERGE_EVERY", 3)
+    existing = payloads(tenants.mine, 4)
+    await bulk_insert(agency_session, Lead, existing)
+    fresh = payloads(tenants.mine, 3)
+    rows = [fresh[0], *({**row, "first_name": "Chunked"} for row in existing), *fresh[1:]]
+    result = await bulk_upsert(
+        agency_session, Lead, rows, conflict="unique_lead_per_client", update=["first_name"]
+    )
+    assert (result.inserted, result.updated, result.rejected) == (3, 4, [])
+    after = await stored(agency_session, tenants.mine.client_id)
+    assert {after[row["email"]]["first_name"] for row in existing} == {"Chunked"}
+    assert {row["email"] for row in fresh} <= set(after)
+
+
+async def test_an_upsert_refuses_a_key_the_batch_repeats_and_writes_nothing(
+    agency_session, tenants: Tenants, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr("agency_models.db.bulk._MERGE_EVERY", 2)
+    rows = payloads(tenants.mine, 5)
+    rows.append({**rows[1], "first_name": "Again"})
+    before = await stored(agency_session, tenants.mine.client_id)
+    with pytest.raises(InvalidBatchError, match="rows 1 and 5") as raised:
+        await bulk_upsert(
+            agency_session, Lead, rows, conflict="unique_lead_per_client", update=["first_name"]
+        )
+    assert [rejected.index for rejected in raised.value.rejected] == [5]
+    assert raised.value.rejected[0].errors[0]["loc"] == ("client_id", "email")
+    assert await stored(agency_session, tenants.mine.client_id) == before
+
+
+async def test_an_upsert_names_a_column_it_does_not_know(agency_session, tenants: Tenants):
+    with pytest.raises(ValueError, match="Lead has no column 'nickname'"):
+        await bulk_upsert(
+            agency_session,
+            Lead,
+            payloads(tenants.mine, 1),
+            conflict="unique_lead_per_client",
+            update=["nickname"],
+        )
+
+
+async def test_a_repeat_only_the_server_can_see_is_refused_too(agency_session, tenants: Tenants):
+    """``unique_default_persona`` holds only rows with ``is_default``, a written column: which
+    rows share its key is the server's to say, in one statement."""
+    client_id = tenants.mine.client_id
+    personas = [
+        ClientPersonaCreateFactory.build(client_id=client_id, is_default=True).model_dump()
+        for _ in range(2)
+    ]
+    with pytest.raises(InvalidBatchError, match="client_id"):
+        await bulk_upsert(
+            agency_session,
+            ClientPersona,
+            personas,
+            conflict="unique_default_persona",
+            update=["title"],
+        )
+    count = (
+        sa.select(sa.func.count())
+        .select_from(ClientPersona)
+        .where(
+            ClientPersona.client_id == client_id  # type: ignore[arg-type]
+        )
+    )
+    assert await agency_session.scalar(count) == 0
 
 
 async def test_a_database_refusal_is_typed_and_undoes_the_whole_batch(

@@ -8,11 +8,12 @@ import asyncio
 import functools
 import json
 import operator
+import re
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Literal, get_origin
+from typing import Any, Literal, cast, get_origin
 
 import asyncpg
 import sqlalchemy as sa
@@ -29,6 +30,9 @@ from agency_models.models import Client
 
 _YIELD_EVERY = 1_000
 """Rows validated between two chances for the event loop to send what COPY has buffered."""
+_MERGE_EVERY = 5_000
+"""Rows per ``INSERT … ON CONFLICT`` of an upsert: the server merges one chunk while the next
+is validated."""
 
 
 @dataclass(frozen=True)
@@ -85,13 +89,15 @@ async def bulk_upsert(
 
     ``conflict`` is the name of a unique index or constraint of the table (a partial index such
     as ``unique_lead_per_client`` brings its predicate) or its columns. The rows are copied into
-    a temporary table and merged with one ``INSERT … ON CONFLICT … DO UPDATE``. In a
-    tenant-bound session the conflict target must include ``client_id``. Validation, tenancy
-    and ``reject`` are as for :func:`bulk_insert`.
+    a temporary table and merged with ``INSERT … ON CONFLICT … DO UPDATE``, 5,000 at a time
+    (the server merges while the next rows are validated), all in one savepoint. A key the
+    batch repeats is refused with :class:`InvalidBatchError` and nothing is written, as one
+    ``INSERT … ON CONFLICT`` refuses it. In a tenant-bound session the conflict target must
+    include ``client_id``. Validation, tenancy and ``reject`` are as for :func:`bulk_insert`.
     """
     plan = _Plan.of(model)
-    columns, where = plan.conflict_target(conflict)
-    if session.tenant_id is not None and "client_id" not in columns:
+    target = plan.conflict_target(conflict)
+    if session.tenant_id is not None and "client_id" not in target.columns:
         raise TenantIsolationError(
             f"this session is bound to client {session.tenant_id}: an upsert of "
             f"{plan.table.name} must be keyed on client_id"
@@ -99,32 +105,73 @@ async def bulk_upsert(
     updated = [plan.column_name(name) for name in update]
     if "client_id" in updated:
         raise TenantIsolationError(f"an upsert of {plan.table.name} cannot change client_id")
-    records, result = _records(plan, rows, session.tenant_id, reject)
+    checked: Iterable[tuple[Any, ...] | RejectedRow]
+    if reject == "batch":
+        checked, result = plan.validated(rows, session.tenant_id, reject)
+    else:
+        checked, result = plan.checked(rows, session.tenant_id), BulkResult()
+    chunks = target.chunks(checked, result.rejected)
     staging = f"_bulk_{plan.table.name}_{uuid.uuid4().hex[:8]}"
+    tally = f"{staging}_tally"
     listed = ", ".join(plan.columns)
     assignments = ", ".join(f"{name} = excluded.{name}" for name in updated)
-    predicate = f" WHERE {where}" if where else ""
+    predicate = f" WHERE {target.where}" if target.where else ""
+    merge = (
+        f"WITH merged AS (INSERT INTO {plan.table.name} ({listed}) SELECT {listed} FROM {staging}"
+        f" ON CONFLICT ({', '.join(target.columns)}){predicate} DO UPDATE SET {assignments}"
+        " RETURNING xmax = 0 AS inserted)"
+        f" INSERT INTO {tally} SELECT count(*) FILTER (WHERE inserted), count(*) FROM merged;"
+        f" TRUNCATE {staging}"
+    )
     async with session.begin_nested():
         connection = await _driver_connection(session)
         try:
             await connection.execute(
                 f"CREATE TEMP TABLE {staging} ON COMMIT DROP"
-                f" AS SELECT {listed} FROM {plan.table.name} WITH NO DATA"
+                f" AS SELECT {listed} FROM {plan.table.name} WITH NO DATA;"
+                f" CREATE TEMP TABLE {tally} (inserted bigint, merged bigint) ON COMMIT DROP"
             )
-            await connection.copy_records_to_table(staging, records=records, columns=plan.columns)
-            counts = await connection.fetchrow(
-                f"WITH merged AS (INSERT INTO {plan.table.name} ({listed})"
-                f" SELECT {listed} FROM {staging}"
-                f" ON CONFLICT ({', '.join(columns)}){predicate} DO UPDATE SET {assignments}"
-                " RETURNING xmax = 0 AS inserted)"
-                " SELECT count(*) FILTER (WHERE inserted), count(*) FROM merged"
+            await _merge_chunks(connection, chunks, staging, plan.columns, merge)
+            inserted, merged = await connection.fetchrow(
+                f"SELECT coalesce(sum(inserted), 0), coalesce(sum(merged), 0) FROM {tally}"
             )
-            await connection.execute(f"DROP TABLE {staging}")
+            await connection.execute(f"DROP TABLE {staging}, {tally}")
+        except asyncpg.CardinalityViolationError as error:
+            raise InvalidBatchError(
+                f"rows of the batch repeat a key of {', '.join(target.columns)}: an upsert"
+                " merges each key once; nothing written",
+                rejected=[],
+            ) from error
         except asyncpg.PostgresError as error:
             raise database_error(error, error.sqlstate) from error
-    result.inserted = counts[0]
-    result.updated = counts[1] - counts[0]
+    result.inserted = inserted
+    result.updated = merged - inserted
     return result
+
+
+async def _merge_chunks(
+    connection: asyncpg.Connection,
+    chunks: Iterator[list[tuple[Any, ...]]],
+    staging: str,
+    columns: list[str],
+    merge: str,
+) -> None:
+    """Copy each chunk into ``staging`` and send its merge, then validate the next chunk while
+    the server merges: the merge is one simple-protocol message, on its way before the next
+    chunk's validation holds the event loop."""
+    merging: asyncio.Future[str] | None = None
+    try:
+        for chunk in chunks:
+            if merging is not None:
+                await merging
+            await connection.copy_records_to_table(staging, records=chunk, columns=columns)
+            merging = asyncio.ensure_future(connection.execute(merge))
+            await asyncio.sleep(0)
+        if merging is not None:
+            await merging
+    finally:
+        if merging is not None and not merging.done():
+            await asyncio.gather(merging, return_exceptions=True)
 
 
 def _records(
@@ -152,6 +199,57 @@ def _records(
                 await asyncio.sleep(0)
 
     return streamed(), result
+
+
+@dataclass(frozen=True)
+class _Conflict:
+    """The unique index or constraint an upsert is keyed on."""
+
+    columns: list[str]
+    where: str | None
+    key_positions: tuple[int, ...]
+    """Where a record holds the key, when Python compares keys as the index does (plain columns
+    of exact types, and no predicate on the columns written); empty otherwise."""
+    nulls_distinct: bool
+
+    def chunks(
+        self, checked: Iterable[tuple[Any, ...] | RejectedRow], rejected: list[RejectedRow]
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """The accepted records, ``_MERGE_EVERY`` at a time, refusing a key the batch repeats
+        before any of it is merged (as one ``INSERT … ON CONFLICT`` refuses it); all in one
+        chunk when keys can only be compared by the server."""
+        size = _MERGE_EVERY if self.key_positions else 0
+        first_seen: dict[tuple[Any, ...], int] = {}
+        chunk: list[tuple[Any, ...]] = []
+        for index, record in enumerate(checked):
+            if isinstance(record, RejectedRow):
+                rejected.append(record)
+                continue
+            if size:
+                key = tuple(record[position] for position in self.key_positions)
+                if not (self.nulls_distinct and None in key):
+                    first = first_seen.setdefault(key, index)
+                    if first != index:
+                        raise self._repeated(first, index)
+            chunk.append(record)
+            if len(chunk) == size:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    def _repeated(self, first: int, index: int) -> InvalidBatchError:
+        columns = ", ".join(self.columns)
+        error = {
+            "type": "repeated_key",
+            "loc": tuple(self.columns),
+            "msg": f"row {first} of the batch has the same {columns}",
+        }
+        return InvalidBatchError(
+            f"rows {first} and {index} of the batch have the same {columns}: an upsert merges"
+            " each key once; nothing written",
+            rejected=[RejectedRow(index, [cast(ErrorDetails, error)])],
+        )
 
 
 @dataclass(frozen=True)
@@ -192,23 +290,42 @@ class _Plan:
         )
 
     def column_name(self, field_name: str) -> str:
-        return str(sa.inspect(self.model).column_attrs[field_name].columns[0].name)
+        attributes = sa.inspect(self.model).column_attrs
+        if field_name not in attributes:
+            raise ValueError(f"{self.model.__name__} has no column {field_name!r}")
+        return str(attributes[field_name].columns[0].name)
 
-    def conflict_target(self, conflict: str | Sequence[str]) -> tuple[list[str], str | None]:
+    def conflict_target(self, conflict: str | Sequence[str]) -> _Conflict:
         if not isinstance(conflict, str):
-            return [self.column_name(name) for name in conflict], None
+            return self._conflict([self.column_name(name) for name in conflict], None, {})
         for index in self.table.indexes:
             if index.name == conflict and index.unique:
-                where = index.dialect_options["postgresql"].get("where")
-                return [column.name for column in index.columns], (
-                    None if where is None else str(where)
-                )
+                options = index.dialect_options["postgresql"]
+                where = options.get("where")
+                columns = [column.name for column in index.columns]
+                return self._conflict(columns, None if where is None else str(where), options)
         for constraint in self.table.constraints:
             if constraint.name == conflict and isinstance(
                 constraint, (sa.UniqueConstraint, sa.PrimaryKeyConstraint)
             ):
-                return [column.name for column in constraint.columns], None
+                columns = [column.name for column in constraint.columns]
+                return self._conflict(columns, None, constraint.dialect_options["postgresql"])
         raise ValueError(f"{self.table.name} has no unique index or constraint {conflict!r}")
+
+    def _conflict(
+        self, columns: list[str], where: str | None, options: Mapping[str, Any]
+    ) -> _Conflict:
+        exact = all(
+            name in self.columns and _compares_as_in_python(self.table.c[name].type)
+            for name in columns
+        ) and not (where and any(re.search(rf"\b{name}\b", where) for name in self.columns))
+        positions = [self.columns.index(name) for name in columns] if exact else []
+        return _Conflict(
+            columns=columns,
+            where=where,
+            key_positions=tuple(positions),
+            nulls_distinct=not options.get("nulls_not_distinct"),
+        )
 
     def checked(
         self, rows: Iterable[Mapping[str, Any] | BaseModel], tenant: uuid.UUID | None
@@ -275,6 +392,16 @@ class _Plan:
         if len(self.fields) == 1:
             return lambda values: (getter(values),)
         return getter
+
+
+def _compares_as_in_python(column_type: sa.types.TypeEngine[Any]) -> bool:
+    """Whether two values of the column are equal in PostgreSQL exactly when their Python values
+    are (text under the default, deterministic collation, uuids, integers, booleans, dates)."""
+    if isinstance(column_type, sa.TypeDecorator):
+        column_type = column_type.impl_instance
+    if isinstance(column_type, sa.String):
+        return column_type.collation is None
+    return isinstance(column_type, (sa.Uuid, sa.Integer, sa.Boolean, sa.Date))
 
 
 def _encoder(annotation: Any, column: sa.Column[Any]) -> Callable[[Any], Any] | None:
