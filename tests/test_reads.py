@@ -123,3 +123,21 @@ async def test_read_all_refuses_what_the_tenant_guard_cannot_scope(scoped: Agenc
     statement = select(Lead).where(col(Lead.id).in_(sa.select(core_leads.c.id).scalar_subquery()))
     with pytest.raises(TenantIsolationError, match="Core reference"):
         await read_all(scoped, LeadRead, statement)
+
+
+async def test_a_column_a_newer_release_added_is_left_out(agency_session, tenants: Tenants):
+    """A service still on this release reads a table the next release has added to."""
+    statement = select(Lead).where(col(Lead.client_id) == tenants.mine.client_id)
+    before = await read_all(agency_session, LeadRead, statement)
+    added = sa.text("ALTER TABLE leads ADD COLUMN added_later jsonb DEFAULT '{}'")
+    await agency_session.exec(added)
+    after = await read_all(agency_session, LeadRead, statement)
+    assert [lead.model_dump() for lead in after] == [lead.model_dump() for lead in before]
+    assert [lead.id for lead in after] == [tenants.mine.id]
+
+
+async def test_a_distinct_select_reads_the_same_rows(agency_session, tenants: Tenants):
+    statement = select(Lead).where(col(Lead.client_id) == tenants.mine.client_id)
+    distinct = await read_all(agency_session, LeadRead, statement.distinct())
+    plain = await read_all(agency_session, LeadRead, statement)
+    assert [lead.model_dump() for lead in distinct] == [lead.model_dump() for lead in plain]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import random
 import uuid
@@ -14,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlalchemy.orm import UOWTransaction
+from sqlalchemy.util import greenlet_spawn
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.orm.session import Session
@@ -84,12 +86,27 @@ class AgencySession(AsyncSession):
     async def commit(self) -> None:
         """Flush, then commit; a connection lost during the commit itself is reported with
         ``commit_unknown=True`` (the server may have applied it)."""
-        await self.flush()
+        await self._commit(self.sync_session.commit)
+
+    async def commit_and_close(self) -> None:
+        """:meth:`commit`, then :meth:`close` in the same hop to SQLAlchemy's sync side (the
+        end of every :func:`get_db_session` block)."""
+        await self._commit(functools.partial(_commit_then_close, self.sync_session))
+
+    async def _commit(self, commit: Callable[[], None]) -> None:
+        sync_session = self.sync_session
+        if sync_session.new or sync_session.dirty or sync_session.deleted:
+            await self.flush()
         try:
-            await super().commit()
+            await greenlet_spawn(commit)
         except DatabaseUnavailableError as error:
             error.commit_unknown = True
             raise
+
+
+def _commit_then_close(session: Session) -> None:
+    session.commit()
+    session.close()
 
 
 event.listen(AgencySyncSession, "do_orm_execute", scope_statement)
@@ -128,14 +145,17 @@ async def get_db_session(
 
     With ``client_id`` the session is bound to that tenant.
     """
-    factory = get_session_factory(engine)
-    async with factory(info={TENANT: client_id} if client_id else {}) as session:
+    session = get_session_factory(engine)(info={TENANT: client_id} if client_id else {})
+    try:
         try:
             yield session
         except BaseException:
             await session.rollback()
             raise
-        await session.commit()
+        await session.commit_and_close()
+    except BaseException:
+        await session.__aexit__(None, None, None)
+        raise
 
 
 async def run_transaction(
