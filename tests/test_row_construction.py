@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from pydantic import ValidationError, create_model
-from sqlmodel._compat import sqlmodel_validate
+from sqlmodel._compat import sqlmodel_table_construct, sqlmodel_validate
 
 import agency_models
 import factories
@@ -59,6 +59,44 @@ def test_a_copied_row_gets_fresh_mutable_defaults():
     first, second = Lead.model_validate(create), Lead.model_validate(create)
     assert first.deep_research_data == {}
     assert first.deep_research_data is not second.deep_research_data
+
+
+@pytest.mark.parametrize("model", BUILT_FROM_CREATE)
+def test_a_row_constructed_from_keywords_is_the_row_sqlmodel_constructs(model):
+    """``Lead(**values)`` takes the values as given and defaults the rest, as SQLModel's table
+    ``__init__`` does, without its per-field ``setattr``."""
+    values = dict(vars(create_of(model)))
+    constructed = model(**values)
+    sqlmodels = sqlmodel_table_construct(
+        self_instance=model._sa_class_manager.new_instance(), values=dict(values)
+    )
+    assert fields(constructed) == fields(sqlmodels)
+    assert constructed.model_fields_set == sqlmodels.model_fields_set == set(values)
+    assert sa.inspect(constructed).transient
+
+
+def test_constructed_rows_get_fresh_mutable_defaults_and_track_changes():
+    ids = {"client_id": uuid.uuid4(), "campaign_id": uuid.uuid4()}
+    first, second = Lead(email="a@example.com", **ids), Lead(email="b@example.com", **ids)
+    assert first.deep_research_data == {}
+    assert first.deep_research_data is not second.deep_research_data
+    first.first_name = "Ada"
+    assert sa.inspect(first).attrs.first_name.history.added == ["Ada"]
+
+
+async def test_a_constructed_row_is_inserted_with_its_relationship(agency_session):
+    campaign = await factories.CampaignFactory.create_async()
+    lead = Lead(client_id=campaign.client_id, campaign=campaign, email="grace@example.com")
+    agency_session.add(lead)
+    await agency_session.flush()
+    agency_session.expunge_all()
+    stored = await agency_session.get(Lead, lead.id)
+    assert stored is not None
+    assert (stored.campaign_id, stored.email, stored.status) == (
+        campaign.id,
+        "grace@example.com",
+        LeadStatus.NEW,
+    )
 
 
 def test_an_object_of_a_looser_schema_is_validated_not_copied():

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from datetime import time
 from decimal import Decimal
 from enum import Enum
-from functools import cache
+from functools import cache, partial
 from typing import Any, ClassVar, Self, TypeVar, cast
 
 import sqlalchemy as sa
@@ -20,6 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapper, registry
 from sqlmodel import SQLModel
+from sqlmodel._compat import finish_init
 from sqlmodel.main import FieldInfoMetadata
 
 from agency_models.base.types import annotated_metadata, column_type, is_secret
@@ -97,8 +98,14 @@ class AgencyModel(SQLModel, registry=mapper_registry):
     def __init__(self, **data: Any) -> None:
         """SQLModel's ``__init__``, marked as pydantic's base one: to pydantic a custom
         ``__init__`` means validating every schema twice (building the instance, then again
-        inside ``__init__``); marked, pydantic-core fills instances directly."""
-        super().__init__(**data)
+        inside ``__init__``); marked, pydantic-core fills instances directly. A table's row is
+        filled as SQLModel fills it (the values as given, unvalidated; defaults for the rest),
+        but in its ``__dict__`` rather than through ~80 instrumented ``setattr`` calls:
+        SQLAlchemy reads a new row's values from there."""
+        if self.model_config.get("table") and finish_init.get():
+            _fill_row(self, data)
+        else:
+            super().__init__(**data)
 
     __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
@@ -205,6 +212,49 @@ def build_row(
 
 
 _IMMUTABLE_DEFAULTS = (type(None), str, int, float, bool, Decimal, Enum, time, tuple, frozenset)
+_GIVEN_ONLY = object()
+
+
+def _fill_row(row: AgencyModel, data: dict[str, Any]) -> None:
+    table = type(row)
+    values = row.__dict__
+    given = set()
+    for name, default, factory in _fill_plan(table):
+        if name in data:
+            values[name] = data[name]
+            given.add(name)
+        elif factory is not None:
+            values[name] = factory()
+        elif default is not _GIVEN_ONLY:
+            values[name] = default
+    object.__setattr__(row, "__pydantic_fields_set__", given)
+    object.__setattr__(row, "__pydantic_extra__", None)
+    if table.__pydantic_post_init__:
+        row.model_post_init(None)
+    else:
+        object.__setattr__(row, "__pydantic_private__", None)
+    for key in table.__sqlmodel_relationships__.keys() & data.keys():
+        setattr(row, key, data[key])
+
+
+@cache
+def _fill_plan(
+    table: type[AgencyModel],
+) -> tuple[tuple[str, Any, Callable[[], Any] | None], ...]:
+    """Each field of ``table``: its default when it is immutable (shared by every row), or what
+    makes a new one (a factory, or a deep copy of a mutable default); a required field has
+    neither."""
+    plan: list[tuple[str, Any, Callable[[], Any] | None]] = []
+    for name, model_field in table.model_fields.items():
+        if model_field.is_required():
+            plan.append((name, _GIVEN_ONLY, None))
+        elif model_field.default_factory is not None:
+            plan.append((name, None, partial(model_field.get_default, call_default_factory=True)))
+        elif isinstance(model_field.default, _IMMUTABLE_DEFAULTS):
+            plan.append((name, model_field.default, None))
+        else:
+            plan.append((name, None, partial(copy.deepcopy, model_field.default)))
+    return tuple(plan)
 
 
 class _CopyPlan:
