@@ -19,7 +19,7 @@ from agency_models.enums import PG_ENUMS
 from agency_models.exceptions import SchemaDriftError, UnknownRevisionError
 from agency_models.migrations.environment import LOCK_TABLE
 from factories import bind_factories, create_row_per_table
-from factories.testdb import libpq_dsn, server_url
+from factories.testdb import libpq_dsn, server_url, throwaway_database
 from tests.helpers import column, query
 from tests.packaging import virtualenv
 
@@ -316,3 +316,38 @@ async def test_migrations_run_on_a_connection_the_caller_passes_in(empty_databas
         await engine.dispose()
     assert locks == 0
     assert migrations.current(empty_database) == migrations.head()
+
+
+def _schema_dump(url: URL) -> str:
+    """The schema as pg_dump writes it, without the random key of its ``\\restrict`` lines."""
+    dump = subprocess.run(
+        ["pg_dump", "--schema-only", "--no-owner", libpq_dsn(url)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return "\n".join(
+        line for line in dump.splitlines() if not line.startswith(("\\restrict", "\\unrestrict"))
+    )
+
+
+def test_an_empty_database_migrated_in_batches_gets_the_schema_of_one_migrated_step_by_step(
+    empty_database,
+):
+    """From an empty database each revision's DDL goes in one message; from an existing one
+    (here, after 001) one statement at a time. Both end with the same schema."""
+    migrations.upgrade(empty_database)
+    with throwaway_database(migrate=False) as stepwise:
+        migrations.upgrade(stepwise, "001")
+        migrations.upgrade(stepwise)
+        assert _schema_dump(stepwise) == _schema_dump(empty_database)
+
+
+def test_a_failing_revision_of_an_empty_database_names_the_object_and_keeps_the_ones_before(
+    empty_database,
+):
+    query(empty_database, "CREATE TABLE leads (id int)")
+    with pytest.raises(sa.exc.ProgrammingError, match='relation "leads" already exists'):
+        migrations.upgrade(empty_database)
+    assert migrations.current(empty_database) == "003"
+    assert column(empty_database, "SELECT to_regclass('campaigns')::text") == ["campaigns"]

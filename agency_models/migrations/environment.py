@@ -120,6 +120,13 @@ async def _run_with_transaction_lock(url: URL, context: EnvironmentContext) -> N
 
 
 _DDL = re.compile(r"\s*(CREATE|ALTER|DROP|GRANT|REVOKE|COMMENT|DO)\b", re.IGNORECASE)
+_BATCHED = "agency_models.batched_ddl"
+"""``Connection.info`` key: the DDL of the current transaction not sent yet (present only while
+an empty database is migrated)."""
+
+
+def _is_ddl(statement: str, parameters: Any) -> bool:
+    return not parameters and bool(_DDL.match(statement))
 
 
 def _execute_ddl_in_one_round_trip(
@@ -127,16 +134,85 @@ def _execute_ddl_in_one_round_trip(
 ) -> bool:
     """``do_execute`` hook of the migration engine: a statement without parameters that
     returns no rows (DDL, grants, ``DO`` blocks: most of a migration) is sent in the simple
-    query protocol, one round trip where asyncpg's prepared path takes two. Errors take
-    SQLAlchemy's usual path (the adapter's exception, then ``DBAPIError``)."""
+    query protocol, one round trip where asyncpg's prepared path takes two; while an empty
+    database is migrated it is kept for the next batch instead (:func:`_send_batched_ddl`).
+    Errors take SQLAlchemy's usual path (the adapter's exception, then ``DBAPIError``)."""
     adapter: Any = getattr(cursor, "_adapt_connection", None)
-    if parameters or not _DDL.match(statement) or not is_asyncpg_adapter(adapter):
+    if not _is_ddl(statement, parameters) or not is_asyncpg_adapter(adapter):
         return False
+    batched = context.root_connection.info.get(_BATCHED) if context is not None else None
+    if batched is not None and statement is not batched.sending:
+        batched.statements.append(statement)
+        return True
     try:
         run_on_driver(adapter, lambda driver: driver.execute(statement))
     except Exception as error:
         adapter._handle_exception(error)
     return True
+
+
+@dataclass
+class _BatchedDDL:
+    statements: list[str]
+    sending: str | None = None
+
+
+def _batch_ddl_of_empty_database(connection: Connection) -> None:
+    """Send the DDL of each transaction in as few messages as the statements between it allow
+    (a revision's CREATEs, grants and policies in one, instead of one round trip each). Only for
+    a database with no revision yet: nothing else uses it, and a failing statement is named by
+    its revision and the server's message; an existing database gets one message per statement,
+    so a lock timeout names its statement."""
+    connection.info[_BATCHED] = _BatchedDDL([])
+    event.listen(connection, "before_cursor_execute", _send_before_other_statements)
+    event.listen(connection, "commit", _send_batched_ddl)
+    event.listen(connection, "savepoint", _send_before_savepoint)
+    event.listen(connection, "rollback", _drop_batched_ddl)
+
+
+def _stop_batching_ddl(connection: Connection) -> None:
+    if connection.info.pop(_BATCHED, None) is None:
+        return
+    event.remove(connection, "before_cursor_execute", _send_before_other_statements)
+    event.remove(connection, "commit", _send_batched_ddl)
+    event.remove(connection, "savepoint", _send_before_savepoint)
+    event.remove(connection, "rollback", _drop_batched_ddl)
+
+
+def _send_batched_ddl(connection: Connection) -> None:
+    batched: _BatchedDDL | None = connection.info.get(_BATCHED)
+    if batched is None or not batched.statements:
+        return
+    batched.sending = ";\n".join(batched.statements)
+    batched.statements.clear()
+    try:
+        connection.exec_driver_sql(batched.sending)
+    finally:
+        batched.sending = None
+
+
+def _send_before_other_statements(
+    connection: Connection,
+    cursor: Any,
+    statement: str,
+    parameters: Any,
+    context: Any,
+    executemany: bool,
+) -> None:
+    batched: _BatchedDDL | None = connection.info.get(_BATCHED)
+    if batched is None or statement is batched.sending or _is_ddl(statement, parameters):
+        return
+    _send_batched_ddl(connection)
+
+
+def _send_before_savepoint(connection: Connection, name: str) -> None:
+    _send_batched_ddl(connection)
+
+
+def _drop_batched_ddl(connection: Connection) -> None:
+    batched: _BatchedDDL | None = connection.info.get(_BATCHED)
+    if batched is not None:
+        batched.statements.clear()
 
 
 def _run_with_session_lock(connection: Connection, context: EnvironmentContext) -> None:
@@ -277,7 +353,7 @@ def _acquire(connection: Connection, holder: str, timeouts: MigrationTimeouts) -
 def _migrate(connection: Connection, context: EnvironmentContext, holder: str | None) -> None:
     """Run the command on ``connection``; ``holder`` names the migration lock's holder (None
     for a read-only command such as ``check``, which takes no lock)."""
-    _refuse_unknown_revisions(connection, context)
+    heads = _refuse_unknown_revisions(connection, context)
 
     def renew_lock(*, ctx: Any, step: Any, heads: Any, run_args: Any) -> None:
         renewed = ctx.connection.execute(
@@ -303,6 +379,8 @@ def _migrate(connection: Connection, context: EnvironmentContext, holder: str | 
             last_applied = now
 
     _configure(context, connection=connection, on_version_apply=after_revision)
+    if not heads and holder:
+        _batch_ddl_of_empty_database(connection)
     try:
         with context.begin_transaction():
             context.run_migrations()
@@ -311,6 +389,8 @@ def _migrate(connection: Connection, context: EnvironmentContext, holder: str | 
         if timed_out is None:
             raise
         raise timed_out from error
+    finally:
+        _stop_batching_ddl(connection)
 
 
 def _timed_out(error: sa.exc.DBAPIError, timeouts: MigrationTimeouts) -> MigrationError | None:
@@ -331,12 +411,16 @@ def _timed_out(error: sa.exc.DBAPIError, timeouts: MigrationTimeouts) -> Migrati
     )
 
 
-def _refuse_unknown_revisions(connection: Connection, context: EnvironmentContext) -> None:
+def _refuse_unknown_revisions(
+    connection: Connection, context: EnvironmentContext
+) -> tuple[str, ...]:
+    """The database's revisions, refused when the scripts do not know one of them."""
     heads = _current_heads(connection)
     connection.commit()
     error = unknown_revision_error(heads, context.script)
     if error is not None:
         raise error
+    return heads
 
 
 def unknown_revision_error(
