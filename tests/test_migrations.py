@@ -343,11 +343,20 @@ def test_an_empty_database_migrated_in_batches_gets_the_schema_of_one_migrated_s
         assert _schema_dump(stepwise) == _schema_dump(empty_database)
 
 
-def test_a_failing_revision_of_an_empty_database_names_the_object_and_keeps_the_ones_before(
-    empty_database,
-):
+def test_an_empty_database_is_migrated_whole_or_not_at_all(empty_database):
+    query(empty_database, "CREATE TABLE leads (id int)")
+    with pytest.raises(sa.exc.ProgrammingError, match='relation "leads" already exists'):
+        migrations.upgrade(empty_database)
+    assert migrations.current(empty_database) is None
+    assert column(empty_database, "SELECT to_regclass('campaigns')::text") == [None]
+    query(empty_database, "DROP TABLE leads")
+    migrations.upgrade(empty_database)
+    assert migrations.current(empty_database) == migrations.head()
+
+
+def test_a_database_with_revisions_keeps_those_a_failing_upgrade_applied(empty_database):
+    migrations.upgrade(empty_database, "002")
     query(empty_database, "CREATE TABLE leads (id int)")
     with pytest.raises(sa.exc.ProgrammingError, match='relation "leads" already exists'):
         migrations.upgrade(empty_database)
     assert migrations.current(empty_database) == "003"
-    assert column(empty_database, "SELECT to_regclass('campaigns')::text") == ["campaigns"]

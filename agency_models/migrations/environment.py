@@ -158,11 +158,12 @@ class _BatchedDDL:
 
 
 def _batch_ddl_of_empty_database(connection: Connection) -> None:
-    """Send the DDL of each transaction in as few messages as the statements between it allow
-    (a revision's CREATEs, grants and policies in one, instead of one round trip each). Only for
-    a database with no revision yet: nothing else uses it, and a failing statement is named by
-    its revision and the server's message; an existing database gets one message per statement,
-    so a lock timeout names its statement."""
+    """Send the DDL in as few messages as the statements between it allow (a revision's CREATEs,
+    grants and policies in one, instead of one round trip each). Only for a database with no
+    revision yet, migrated in one transaction (all of it or nothing): nothing else uses it yet,
+    and a failing statement is named by the server's message and its revision. An existing
+    database gets one transaction per revision and one message per statement, so a lock
+    timeout names its statement and the revisions before it stay applied."""
     connection.info[_BATCHED] = _BatchedDDL([])
     event.listen(connection, "before_cursor_execute", _send_before_other_statements)
     event.listen(connection, "commit", _send_batched_ddl)
@@ -378,8 +379,14 @@ def _migrate(connection: Connection, context: EnvironmentContext, holder: str | 
             report(Path(step.up_revision.path).stem, now - last_applied)
             last_applied = now
 
-    _configure(context, connection=connection, on_version_apply=after_revision)
-    if not heads and holder:
+    empty = not heads and holder is not None
+    _configure(
+        context,
+        connection=connection,
+        on_version_apply=after_revision,
+        transaction_per_migration=not empty,
+    )
+    if empty:
         _batch_ddl_of_empty_database(connection)
     try:
         with context.begin_transaction():
@@ -471,6 +478,7 @@ def _configure(
     connection: Connection | None = None,
     url: URL | None = None,
     on_version_apply: Callable[..., None] | None = None,
+    transaction_per_migration: bool = True,
 ) -> None:
     context.configure(
         connection=connection,
@@ -478,7 +486,7 @@ def _configure(
         on_version_apply=on_version_apply,
         target_metadata=metadata,
         version_table=VERSION_TABLE,
-        transaction_per_migration=True,
+        transaction_per_migration=transaction_per_migration,
         compare_type=True,
         compare_server_default=True,
         include_name=_include_name,
