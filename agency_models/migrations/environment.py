@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+import asyncpg
 import sqlalchemy as sa
 from alembic.config import Config
 from alembic.environment import EnvironmentContext
@@ -22,10 +23,11 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection
 from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.util import await_
 
 from agency_models import metadata
 from agency_models.db.config import database_url
-from agency_models.db.driver import is_asyncpg_adapter, run_on_driver
+from agency_models.db.driver import in_transaction, is_asyncpg_adapter, run_on_driver
 from agency_models.db.engine import POOLER_SAFE_CONNECT_ARGS
 from agency_models.exceptions import MigrationError, UnknownRevisionError
 from agency_models.migrations import autogen, integrity
@@ -151,45 +153,110 @@ def _execute_ddl_in_one_round_trip(
     return True
 
 
-@dataclass
 class _BatchedDDL:
-    statements: list[str]
-    sending: str | None = None
+    """The DDL of an empty database's migration not sent yet, and the batch the server may still
+    be running (sent in the background after each revision, while the next one is prepared)."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.statements: list[str] = []
+        self.sending: str | None = None
+        self.running: asyncio.Future[Any] | None = None
+        self.running_sql = ""
+
+    def send(self) -> None:
+        """Everything kept so far, run before the statement that follows."""
+        self.wait()
+        if not self.statements:
+            return
+        self.sending = ";\n".join(self.statements)
+        self.statements.clear()
+        try:
+            self.connection.exec_driver_sql(self.sending)
+        finally:
+            self.sending = None
+
+    def send_in_background(self) -> None:
+        """Start what is kept on the server and go on: the server runs one revision's DDL while
+        the next revision is prepared."""
+        self.wait()
+        if not self.statements:
+            return
+        sql = ";\n".join(self.statements)
+        self.statements.clear()
+        adapter = self.connection.connection.dbapi_connection
+
+        async def start() -> asyncio.Future[Any]:
+            running = asyncio.ensure_future(
+                in_transaction(adapter, lambda driver: driver.execute(sql))
+            )
+            await asyncio.sleep(0)
+            return running
+
+        self.running, self.running_sql = await_(start()), sql
+
+    def wait(self) -> None:
+        """Wait for the batch in the background; its failure is raised as SQLAlchemy raises a
+        statement's (``DBAPIError``, the batch as its statement)."""
+        running, self.running = self.running, None
+        if running is None:
+            return
+        try:
+            await_(running)
+        except asyncpg.PostgresError as error:
+            dialect: Any = self.connection.dialect
+            adapter: Any = self.connection.connection.dbapi_connection
+            try:
+                adapter._handle_exception(error)
+            except dialect.loaded_dbapi.Error as adapted:
+                raise sa.exc.DBAPIError.instance(
+                    self.running_sql, None, adapted, dialect.loaded_dbapi.Error, dialect=dialect
+                ) from error
+
+    def drop(self) -> None:
+        self.statements.clear()
+        running, self.running = self.running, None
+        if running is not None:
+            await_(asyncio.gather(running, return_exceptions=True))
 
 
-def _batch_ddl_of_empty_database(connection: Connection) -> None:
-    """Send the DDL in as few messages as the statements between it allow (a revision's CREATEs,
-    grants and policies in one, instead of one round trip each). Only for a database with no
-    revision yet, migrated in one transaction (all of it or nothing): nothing else uses it yet,
-    and a failing statement is named by the server's message and its revision. An existing
-    database gets one transaction per revision and one message per statement, so a lock
-    timeout names its statement and the revisions before it stay applied."""
-    connection.info[_BATCHED] = _BatchedDDL([])
+def _batch_ddl_of_empty_database(connection: Connection) -> _BatchedDDL:
+    """Send the DDL in a few large messages (a revision's CREATEs, grants and policies in one,
+    instead of one round trip each), each running on the server while the next revision is
+    prepared. Only for a database with no revision yet, migrated in one transaction (all of it
+    or nothing): nothing else uses it yet, and a failing statement is named by the server's
+    message. An existing database gets one transaction per revision and one message per
+    statement, so a lock timeout names its statement and the revisions before it stay
+    applied."""
+    batched = connection.info[_BATCHED] = _BatchedDDL(connection)
     event.listen(connection, "before_cursor_execute", _send_before_other_statements)
     event.listen(connection, "commit", _send_batched_ddl)
     event.listen(connection, "savepoint", _send_before_savepoint)
     event.listen(connection, "rollback", _drop_batched_ddl)
+    return batched
 
 
 def _stop_batching_ddl(connection: Connection) -> None:
-    if connection.info.pop(_BATCHED, None) is None:
+    batched: _BatchedDDL | None = connection.info.pop(_BATCHED, None)
+    if batched is None:
         return
+    batched.drop()
     event.remove(connection, "before_cursor_execute", _send_before_other_statements)
     event.remove(connection, "commit", _send_batched_ddl)
     event.remove(connection, "savepoint", _send_before_savepoint)
     event.remove(connection, "rollback", _drop_batched_ddl)
 
 
+def _is_bookkeeping(statement: str) -> bool:
+    """A statement of the version table or the lock: no DDL of a revision depends on it, so it
+    need not wait for the DDL kept before it (unless that creates the version table)."""
+    return VERSION_TABLE in statement or LOCK_TABLE in statement
+
+
 def _send_batched_ddl(connection: Connection) -> None:
     batched: _BatchedDDL | None = connection.info.get(_BATCHED)
-    if batched is None or not batched.statements:
-        return
-    batched.sending = ";\n".join(batched.statements)
-    batched.statements.clear()
-    try:
-        connection.exec_driver_sql(batched.sending)
-    finally:
-        batched.sending = None
+    if batched is not None:
+        batched.send()
 
 
 def _send_before_other_statements(
@@ -203,7 +270,10 @@ def _send_before_other_statements(
     batched: _BatchedDDL | None = connection.info.get(_BATCHED)
     if batched is None or statement is batched.sending or _is_ddl(statement, parameters):
         return
-    _send_batched_ddl(connection)
+    if _is_bookkeeping(statement) and not any(map(_is_bookkeeping, batched.statements)):
+        batched.wait()
+    else:
+        batched.send()
 
 
 def _send_before_savepoint(connection: Connection, name: str) -> None:
@@ -213,7 +283,7 @@ def _send_before_savepoint(connection: Connection, name: str) -> None:
 def _drop_batched_ddl(connection: Connection) -> None:
     batched: _BatchedDDL | None = connection.info.get(_BATCHED)
     if batched is not None:
-        batched.statements.clear()
+        batched.drop()
 
 
 def _run_with_session_lock(connection: Connection, context: EnvironmentContext) -> None:
@@ -369,11 +439,14 @@ def _migrate(connection: Connection, context: EnvironmentContext, holder: str | 
 
     report = context.config.attributes.get(REVISION_APPLIED_ATTRIBUTE)
     last_applied = time.monotonic()
+    batched: _BatchedDDL | None = None
 
     def after_revision(*, ctx: Any, step: Any, heads: Any, run_args: Any) -> None:
         nonlocal last_applied
         if holder:
             renew_lock(ctx=ctx, step=step, heads=heads, run_args=run_args)
+        if batched is not None:
+            batched.send_in_background()
         if report and not step.is_stamp:
             now = time.monotonic()
             report(Path(step.up_revision.path).stem, now - last_applied)
@@ -387,7 +460,7 @@ def _migrate(connection: Connection, context: EnvironmentContext, holder: str | 
         transaction_per_migration=not empty,
     )
     if empty:
-        _batch_ddl_of_empty_database(connection)
+        batched = _batch_ddl_of_empty_database(connection)
     try:
         with context.begin_transaction():
             context.run_migrations()
