@@ -69,7 +69,8 @@ class Row:
     ceiling: float
     ratio: float
     target: str
-    met: bool
+    met: bool | None
+    """None: measured for comparison, with no target of its own."""
 
 
 RESULTS: list[Row] = []
@@ -85,6 +86,11 @@ def slower(workload: str, package: float, ceiling: float, at_most: float) -> Non
     """Durations (seconds): the package may take at most ``at_most`` times the ceiling's."""
     ratio = package / ceiling
     RESULTS.append(Row(workload, package, ceiling, ratio, f"<= {at_most:g}x", ratio <= at_most))
+
+
+def compared(workload: str, package: float, ceiling: float) -> None:
+    """Durations measured beside a targeted path, for comparison (no target of their own)."""
+    RESULTS.append(Row(workload, package, ceiling, package / ceiling, "-", None))
 
 
 def absolute(workload: str, value: float, bound: float, *, at_least: bool) -> None:
@@ -284,7 +290,11 @@ async def newest_page(url: Any, engine: Any, tenants: int, per_tenant: int) -> N
         2.0,
     )
     ours, ceiling_time = await interleaved_async(orm_objects, ceiling)
-    slower(f"the same page as Lead objects (ORM), s per {rounds}", ours, ceiling_time, 2.0)
+    compared(
+        f"the same page as Lead objects (ORM, not for API pages), s per {rounds}",
+        ours,
+        ceiling_time,
+    )
 
     async def request() -> float:
         async def work() -> None:
@@ -490,5 +500,5 @@ def main() -> None:
     for row in RESULTS:
         print(
             f"| {row.workload} | {row.package:,.3f} | {row.ceiling:,.3f} | {row.ratio:.2f}x"
-            f" | {row.target} | {'yes' if row.met else 'no'} |"
+            f" | {row.target} | {'-' if row.met is None else 'yes' if row.met else 'no'} |"
         )
