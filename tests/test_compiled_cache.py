@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.engine.interfaces import CacheStats
+from sqlalchemy.ext.asyncio import AsyncSession as SQLAlchemyAsyncSession
 from sqlmodel import col, select
 
 from agency_models import Campaign, Lead
@@ -27,7 +28,7 @@ def bound_to(session: AgencySession, client_id: object) -> AgencySession:
 
 
 async def cache_stats(session: AgencySession, statement: object) -> tuple[CacheStats, list[Lead]]:
-    result = await session.execute(statement)  # type: ignore[call-overload]
+    result = await SQLAlchemyAsyncSession.execute(session, statement)  # type: ignore[arg-type]
     return result.raw.context.cache_hit, [row[0] for row in result.all()]
 
 
@@ -54,8 +55,8 @@ async def test_only_the_entities_a_statement_names_get_tenant_criteria(
         def capture(state: object) -> None:
             captured.append(state)
 
-        await session.execute(select(Campaign.id))  # type: ignore[call-overload]
-        await session.execute(select(Lead.id).join(Campaign, Lead.campaign))  # type: ignore[call-overload]
+        await session.exec(select(Campaign.id))
+        await session.exec(select(Lead.id).join(Campaign, Lead.campaign))  # type: ignore[arg-type]
     criteria = [
         sorted(
             option.entity.class_.__name__
@@ -79,8 +80,8 @@ async def test_only_the_soft_deletable_entities_a_statement_names_get_live_row_c
     def capture(state: object) -> None:
         captured.append(state)
 
-    await agency_session.execute(select(Campaign.id))  # type: ignore[call-overload]
-    await agency_session.execute(select(Lead.id).join(Campaign, Lead.campaign))  # type: ignore[call-overload]
+    await agency_session.exec(select(Campaign.id))
+    await agency_session.exec(select(Lead.id).join(Campaign, Lead.campaign))
     live = [
         sorted(
             option.entity.class_.__name__
