@@ -21,7 +21,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql.dml import OnConflictDoUpdate
-from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
+from sqlalchemy.orm import InstanceState, ORMExecuteState, Session, with_loader_criteria
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import ColumnClause, TextClause
 from sqlmodel import col
@@ -105,12 +105,12 @@ def scope_statement(state: ORMExecuteState) -> None:
         _refuse_hard_delete(state)
 
 
-def remember_loaded(session: Session, instance: object) -> None:
-    """``loaded_as_persistent`` and ``pending_to_persistent`` hook: a tenant-bound session
-    loads only its tenant's rows, and inserted only its tenant's rows."""
+def remember_loaded(session: Session, state: InstanceState[Any]) -> None:
+    """``loaded_as_persistent`` and ``pending_to_persistent`` hook (``raw=True``: the state, not
+    the object, which SQLAlchemy would wrap for every row): a tenant-bound session loads only
+    its tenant's rows, and inserted only its tenant's rows."""
     if session.info.get(TENANT) is not None:
-        key = sa.inspect(instance).key
-        session.info.setdefault(LOADED, set()).add(key)
+        session.info.setdefault(LOADED, set()).add(state.key)
 
 
 def check_flush(session: Session) -> None:

@@ -110,8 +110,8 @@ def _commit_then_close(session: Session) -> None:
 
 
 event.listen(AgencySyncSession, "do_orm_execute", scope_statement)
-event.listen(AgencySyncSession, "loaded_as_persistent", remember_loaded)
-event.listen(AgencySyncSession, "pending_to_persistent", remember_loaded)
+event.listen(AgencySyncSession, "loaded_as_persistent", remember_loaded, raw=True)
+event.listen(AgencySyncSession, "pending_to_persistent", remember_loaded, raw=True)
 
 
 @event.listens_for(AgencySyncSession, "before_flush")
