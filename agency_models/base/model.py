@@ -212,20 +212,33 @@ def build_row(
 
 
 _IMMUTABLE_DEFAULTS = (type(None), str, int, float, bool, Decimal, Enum, time, tuple, frozenset)
-_GIVEN_ONLY = object()
+_REQUIRED = object()
+
+
+def _default(field: FieldInfo) -> tuple[Any, Callable[..., Any] | None, bool]:
+    """How a row gets a field it is not given: ``(value, None, False)`` for an immutable default
+    every row shares; ``(None, make, takes_data)`` for a default made anew for each row (its
+    factory, or a deep copy of a mutable default); ``(_REQUIRED, None, False)`` for none."""
+    if field.is_required():
+        return _REQUIRED, None, False
+    if field.default_factory is not None:
+        return None, field.default_factory, bool(field.default_factory_takes_validated_data)
+    if isinstance(field.default, _IMMUTABLE_DEFAULTS):
+        return field.default, None, False
+    return None, partial(copy.deepcopy, field.default), False
 
 
 def _fill_row(row: AgencyModel, data: dict[str, Any]) -> None:
     table = type(row)
     values = row.__dict__
     given = set()
-    for name, default, factory in _fill_plan(table):
+    for name, default, make, takes_data in _fill_plan(table):
         if name in data:
             values[name] = data[name]
             given.add(name)
-        elif factory is not None:
-            values[name] = factory()
-        elif default is not _GIVEN_ONLY:
+        elif make is not None:
+            values[name] = make(values) if takes_data else make()
+        elif default is not _REQUIRED:
             values[name] = default
     object.__setattr__(row, "__pydantic_fields_set__", given)
     object.__setattr__(row, "__pydantic_extra__", None)
@@ -238,23 +251,9 @@ def _fill_row(row: AgencyModel, data: dict[str, Any]) -> None:
 
 
 @cache
-def _fill_plan(
-    table: type[AgencyModel],
-) -> tuple[tuple[str, Any, Callable[[], Any] | None], ...]:
-    """Each field of ``table``: its default when it is immutable (shared by every row), or what
-    makes a new one (a factory, or a deep copy of a mutable default); a required field has
-    neither."""
-    plan: list[tuple[str, Any, Callable[[], Any] | None]] = []
-    for name, model_field in table.model_fields.items():
-        if model_field.is_required():
-            plan.append((name, _GIVEN_ONLY, None))
-        elif model_field.default_factory is not None:
-            plan.append((name, None, partial(model_field.get_default, call_default_factory=True)))
-        elif isinstance(model_field.default, _IMMUTABLE_DEFAULTS):
-            plan.append((name, model_field.default, None))
-        else:
-            plan.append((name, None, partial(copy.deepcopy, model_field.default)))
-    return tuple(plan)
+def _fill_plan(table: type[AgencyModel]) -> tuple[tuple[Any, ...], ...]:
+    """Each field of ``table`` in order, with its :func:`_default`."""
+    return tuple((name, *_default(field)) for name, field in table.model_fields.items())
 
 
 class _CopyPlan:
@@ -263,21 +262,14 @@ class _CopyPlan:
 
     def __init__(self, copied: frozenset[str], defaults: dict[str, FieldInfo]) -> None:
         self.copied = copied
-        self.constants = {
-            name: field.default
-            for name, field in defaults.items()
-            if field.default_factory is None and isinstance(field.default, _IMMUTABLE_DEFAULTS)
-        }
+        self.constants: dict[str, Any] = {}
         self.factories: list[tuple[str, Callable[..., Any], bool]] = []
         for name, field in defaults.items():
-            if name in self.constants:
-                continue
-            if field.default_factory is None:
-                default = field.default
-                self.factories.append((name, lambda d=default: copy.deepcopy(d), False))
+            default, make, takes_data = _default(field)
+            if make is None:
+                self.constants[name] = default
             else:
-                takes_data = bool(field.default_factory_takes_validated_data)
-                self.factories.append((name, field.default_factory, takes_data))
+                self.factories.append((name, make, takes_data))
 
     def build(self, table: type[_TableModel], source: BaseModel) -> _TableModel:
         row = table._sa_class_manager.new_instance()  # type: ignore[attr-defined]

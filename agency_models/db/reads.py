@@ -187,13 +187,15 @@ def _prepared(
     if key in _PREPARED:
         return _PREPARED[key]
     compiled: Any = statement.compile(dialect=dialect, cache_key=cache_key)
-    every_column = reader.every_column is not None and _selects_every_column(
-        dialect, compiled, statement, reader
-    )
-    if reader.every_column is not None and not every_column:
-        statement = statement.with_only_columns(*reader.columns, maintain_column_froms=True)
-        cache_key = statement._generate_cache_key()
-        compiled = statement.compile(dialect=dialect, cache_key=cache_key)
+    every_column = False
+    if reader.every_column is not None:
+        listed = statement.with_only_columns(*reader.columns, maintain_column_froms=True)
+        listed_compiled: Any = listed.compile(
+            dialect=dialect, cache_key=listed._generate_cache_key()
+        )
+        every_column = _only_columns_differ(compiled, listed_compiled, reader)
+        if not every_column:
+            compiled = listed_compiled
     names = tuple(compiled.positiontup or ())
     prepared = None
     if not any(compiled.binds[name].expanding for name in names):
@@ -213,20 +215,19 @@ def _prepared(
     return prepared
 
 
-def _selects_every_column(dialect: Dialect, compiled: Any, statement: Any, reader: _Reader) -> bool:
+def _only_columns_differ(every: Any, listed: Any, reader: _Reader) -> bool:
     """Whether ``SELECT <table>.*`` compiled to the SQL of the listed select but for its column
     list: the same FROM, criteria (the tenant's and the live-row ones included), order and
-    parameters. Anything else (an alias, DISTINCT, a subquery) runs the listed select."""
-    listed = statement.with_only_columns(*reader.columns, maintain_column_froms=True)
-    listed_compiled: Any = listed.compile(dialect=dialect)
-    head, separator, tail = compiled.string.partition(" \nFROM ")
-    _, listed_separator, listed_tail = listed_compiled.string.partition(" \nFROM ")
+    parameters. Anything else (an alias, DISTINCT, a subquery) runs the listed select. Neither
+    column list holds a parameter, so both take the statement's values in the same order."""
+    head, separator, tail = every.string.partition(" \nFROM ")
+    _, listed_separator, listed_tail = listed.string.partition(" \nFROM ")
     return (
         head == f"SELECT {reader.every_column.name}"
         and bool(separator)
         and separator == listed_separator
         and tail == listed_tail
-        and compiled.positiontup == listed_compiled.positiontup
+        and every.positiontup == listed.positiontup
     )
 
 

@@ -137,7 +137,7 @@ def _execute_ddl_in_one_round_trip(
     """``do_execute`` hook of the migration engine: a statement without parameters that
     returns no rows (DDL, grants, ``DO`` blocks: most of a migration) is sent in the simple
     query protocol, one round trip where asyncpg's prepared path takes two; while an empty
-    database is migrated it is kept for the next batch instead (:func:`_send_batched_ddl`).
+    database is migrated it is kept for the next batch instead (:class:`_BatchedDDL`).
     Errors take SQLAlchemy's usual path (the adapter's exception, then ``DBAPIError``)."""
     adapter: Any = getattr(cursor, "_adapt_connection", None)
     if not _is_ddl(statement, parameters) or not is_asyncpg_adapter(adapter):
@@ -155,7 +155,13 @@ def _execute_ddl_in_one_round_trip(
 
 class _BatchedDDL:
     """The DDL of an empty database's migration not sent yet, and the batch the server may still
-    be running (sent in the background after each revision, while the next one is prepared)."""
+    be running (sent in the background after each revision, while the next one is prepared).
+
+    Only for a database with no revision yet, migrated in one transaction (all of it or
+    nothing): nothing else uses it yet, and a failing statement is named by the server's
+    message. An existing database gets one transaction per revision and one message per
+    statement, so a lock timeout names its statement and the revisions before it stay
+    applied."""
 
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -163,14 +169,27 @@ class _BatchedDDL:
         self.sending: str | None = None
         self.running: asyncio.Future[Any] | None = None
         self.running_sql = ""
+        self._listeners: list[tuple[str, Callable[..., None]]] = [
+            ("before_cursor_execute", self._before_other_statement),
+            ("commit", self._send),
+            ("savepoint", self._send),
+            ("rollback", self._drop),
+        ]
+        connection.info[_BATCHED] = self
+        for name, listener in self._listeners:
+            event.listen(connection, name, listener)
+
+    def stop(self) -> None:
+        self.drop()
+        del self.connection.info[_BATCHED]
+        for name, listener in self._listeners:
+            event.remove(self.connection, name, listener)
 
     def send(self) -> None:
         """Everything kept so far, run before the statement that follows."""
-        self.wait()
-        if not self.statements:
+        self.sending = self._take()
+        if self.sending is None:
             return
-        self.sending = ";\n".join(self.statements)
-        self.statements.clear()
         try:
             self.connection.exec_driver_sql(self.sending)
         finally:
@@ -179,11 +198,9 @@ class _BatchedDDL:
     def send_in_background(self) -> None:
         """Start what is kept on the server and go on: the server runs one revision's DDL while
         the next revision is prepared."""
-        self.wait()
-        if not self.statements:
+        sql = self._take()
+        if sql is None:
             return
-        sql = ";\n".join(self.statements)
-        self.statements.clear()
         adapter = self.connection.connection.dbapi_connection
 
         async def start() -> asyncio.Future[Any]:
@@ -219,71 +236,42 @@ class _BatchedDDL:
         if running is not None:
             await_(asyncio.gather(running, return_exceptions=True))
 
+    def _take(self) -> str | None:
+        """The kept DDL as one message, once the batch before it has run."""
+        self.wait()
+        if not self.statements:
+            return None
+        sql = ";\n".join(self.statements)
+        self.statements.clear()
+        return sql
 
-def _batch_ddl_of_empty_database(connection: Connection) -> _BatchedDDL:
-    """Send the DDL in a few large messages (a revision's CREATEs, grants and policies in one,
-    instead of one round trip each), each running on the server while the next revision is
-    prepared. Only for a database with no revision yet, migrated in one transaction (all of it
-    or nothing): nothing else uses it yet, and a failing statement is named by the server's
-    message. An existing database gets one transaction per revision and one message per
-    statement, so a lock timeout names its statement and the revisions before it stay
-    applied."""
-    batched = connection.info[_BATCHED] = _BatchedDDL(connection)
-    event.listen(connection, "before_cursor_execute", _send_before_other_statements)
-    event.listen(connection, "commit", _send_batched_ddl)
-    event.listen(connection, "savepoint", _send_before_savepoint)
-    event.listen(connection, "rollback", _drop_batched_ddl)
-    return batched
+    def _before_other_statement(
+        self,
+        connection: Connection,
+        cursor: Any,
+        statement: str,
+        parameters: Any,
+        context: Any,
+        executemany: bool,
+    ) -> None:
+        if statement is self.sending or _is_ddl(statement, parameters):
+            return
+        if _is_bookkeeping(statement) and not any(map(_is_bookkeeping, self.statements)):
+            self.wait()
+        else:
+            self.send()
 
+    def _send(self, connection: Connection, *savepoint: str) -> None:
+        self.send()
 
-def _stop_batching_ddl(connection: Connection) -> None:
-    batched: _BatchedDDL | None = connection.info.pop(_BATCHED, None)
-    if batched is None:
-        return
-    batched.drop()
-    event.remove(connection, "before_cursor_execute", _send_before_other_statements)
-    event.remove(connection, "commit", _send_batched_ddl)
-    event.remove(connection, "savepoint", _send_before_savepoint)
-    event.remove(connection, "rollback", _drop_batched_ddl)
+    def _drop(self, connection: Connection) -> None:
+        self.drop()
 
 
 def _is_bookkeeping(statement: str) -> bool:
     """A statement of the version table or the lock: no DDL of a revision depends on it, so it
     need not wait for the DDL kept before it (unless that creates the version table)."""
     return VERSION_TABLE in statement or LOCK_TABLE in statement
-
-
-def _send_batched_ddl(connection: Connection) -> None:
-    batched: _BatchedDDL | None = connection.info.get(_BATCHED)
-    if batched is not None:
-        batched.send()
-
-
-def _send_before_other_statements(
-    connection: Connection,
-    cursor: Any,
-    statement: str,
-    parameters: Any,
-    context: Any,
-    executemany: bool,
-) -> None:
-    batched: _BatchedDDL | None = connection.info.get(_BATCHED)
-    if batched is None or statement is batched.sending or _is_ddl(statement, parameters):
-        return
-    if _is_bookkeeping(statement) and not any(map(_is_bookkeeping, batched.statements)):
-        batched.wait()
-    else:
-        batched.send()
-
-
-def _send_before_savepoint(connection: Connection, name: str) -> None:
-    _send_batched_ddl(connection)
-
-
-def _drop_batched_ddl(connection: Connection) -> None:
-    batched: _BatchedDDL | None = connection.info.get(_BATCHED)
-    if batched is not None:
-        batched.drop()
 
 
 def _run_with_session_lock(connection: Connection, context: EnvironmentContext) -> None:
@@ -460,7 +448,7 @@ def _migrate(connection: Connection, context: EnvironmentContext, holder: str | 
         transaction_per_migration=not empty,
     )
     if empty:
-        batched = _batch_ddl_of_empty_database(connection)
+        batched = _BatchedDDL(connection)
     try:
         with context.begin_transaction():
             context.run_migrations()
@@ -470,7 +458,8 @@ def _migrate(connection: Connection, context: EnvironmentContext, holder: str | 
             raise
         raise timed_out from error
     finally:
-        _stop_batching_ddl(connection)
+        if batched is not None:
+            batched.stop()
 
 
 def _timed_out(error: sa.exc.DBAPIError, timeouts: MigrationTimeouts) -> MigrationError | None:
